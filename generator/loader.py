@@ -1,0 +1,378 @@
+"""Load stage: YAML record files to plain data plus the line and column of every value.
+
+Records are written by many hands and published, so the loader is strict and small. It
+builds values from ruamel.yaml's parse events itself instead of using a constructor, so
+that nothing the YAML language can express beyond plain mappings, sequences and scalars
+(tags, anchors, aliases, directives, several documents) ever becomes a Python object, and
+so that an alias bomb is refused before it can expand.
+
+Scalars follow the YAML 1.2 core schema with two deliberate differences: dates are never
+resolved (they stay strings and the schema checks them), and numbers that a clerk would
+not mean as numbers (leading zeros, NaN, infinities, huge integers) are errors.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from .findings import Finding, error
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 12
+MAX_INT_DIGITS = 15
+
+Path = tuple  # a path of keys and indexes into a document
+
+
+@dataclass
+class Document:
+    """One loaded record file: its data and where every value sits in the file."""
+
+    path: str  # relative, with forward slashes, as shown in findings
+    data: dict
+    positions: dict = field(default_factory=dict)  # Path -> (line, col), 1-based
+
+    def where(self, path: Path) -> tuple[int, int]:
+        """Line and column of the value at `path`, or of its nearest located parent."""
+        path = tuple(path)
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path, (1, 1))
+
+    def key_where(self, path: Path) -> tuple[int, int]:
+        """Line and column of the key holding the value at `path` (for missing-field errors)."""
+        return self.positions.get(("#key",) + tuple(path)) or self.where(path)
+
+
+class LoadError(Exception):
+    """A record file that cannot be loaded; carries the finding to report."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(finding.text())
+        self.finding = finding
+
+
+# Characters a clerk never means to type and that can disguise text on a public page.
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u180e"
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + _ZERO_WIDTH + "\ufff9-\ufffb\ud800-\udfff]"
+)
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9]+(\.[0-9]*)?\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOAT = re.compile(r"[-+]?\.(inf|Inf|INF)\Z|\.(nan|NaN|NAN)\Z")
+_OTHER_INT = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+
+
+def _char_name(ch: str) -> str:
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def decode(path: str, raw: bytes) -> str:
+    """Bytes to text, refusing what is not plain UTF-8 text."""
+    if len(raw) > MAX_BYTES:
+        raise LoadError(
+            error(
+                path,
+                1,
+                1,
+                "file",
+                f"文件超过 {MAX_BYTES} 字节上限 (file larger than {MAX_BYTES} bytes)",
+                "拆分记录或检查是否误存了附件",
+            )
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise LoadError(
+            error(
+                path,
+                1,
+                1,
+                "encoding",
+                "文件以 BOM 开头 (file starts with a byte-order mark)",
+                "请另存为“UTF-8 无 BOM”",
+            )
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise LoadError(
+            error(
+                path,
+                line,
+                col,
+                "encoding",
+                "不是有效的 UTF-8 编码 (invalid UTF-8)",
+                "请用 UTF-8 编码保存文件",
+            )
+        ) from None
+    m = _FORBIDDEN.search(text)
+    if m:
+        line, col = _line_col(text, m.start())
+        raise LoadError(
+            error(
+                path,
+                line,
+                col,
+                "characters",
+                f"含有不可见或控制字符 {_char_name(m.group())} (invisible or control character)",
+                "删除该字符后重新输入",
+            )
+        )
+    return text
+
+
+def _scalar(path: str, ev: ScalarEvent, as_key: bool):
+    """Resolve a scalar event to str, int, float, bool or None (YAML 1.2 core, dates as strings)."""
+    line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
+    value = ev.value
+    if ev.style not in (None, ""):  # quoted or block scalars are always strings
+        return value
+    if value in _NULL:
+        resolved = None
+    elif value in _TRUE:
+        resolved = True
+    elif value in _FALSE:
+        resolved = False
+    elif _SPECIAL_FLOAT.match(value):
+        raise LoadError(
+            error(
+                path, line, col, "number", "不允许 NaN 或无穷大 (NaN and infinity are not allowed)"
+            )
+        )
+    elif _LEADING_ZERO.match(value):
+        raise LoadError(
+            error(
+                path,
+                line,
+                col,
+                "number",
+                "数字不能以 0 开头 (number with a leading zero)",
+                '如果这是编号或文字，请加引号，例如 "0123"',
+            )
+        )
+    elif _OTHER_INT.match(value):
+        raise LoadError(
+            error(
+                path,
+                line,
+                col,
+                "number",
+                "不允许八进制或十六进制数 (octal and hex numbers are not allowed)",
+                "如果这是文字，请加引号",
+            )
+        )
+    elif _INT.match(value):
+        if len(value.lstrip("+-")) > MAX_INT_DIGITS:
+            raise LoadError(
+                error(
+                    path,
+                    line,
+                    col,
+                    "number",
+                    f"数字位数超过 {MAX_INT_DIGITS} 位 (integer too large)",
+                    "如果这是编号或文字，请加引号",
+                )
+            )
+        resolved = int(value)
+    elif _FLOAT.match(value) and any(c.isdigit() for c in value):
+        if len(value) > 40:
+            raise LoadError(error(path, line, col, "number", "数字过长 (number too long)"))
+        resolved = float(value)
+    else:
+        return value
+    if as_key:
+        raise LoadError(
+            error(
+                path,
+                line,
+                col,
+                "key",
+                "键必须是文字 (keys must be strings)",
+                "给键加引号，或改用英文字段名",
+            )
+        )
+    return resolved
+
+
+def _refuse_extras(path: str, ev) -> None:
+    line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
+    if isinstance(ev, AliasEvent) or getattr(ev, "anchor", None):
+        raise LoadError(
+            error(
+                path,
+                line,
+                col,
+                "yaml",
+                "不允许使用锚点和别名 (& and * are not allowed in records)",
+                "把内容直接写出来",
+            )
+        )
+    tag = getattr(ev, "tag", None)
+    if tag and not (isinstance(ev, ScalarEvent) and tag == "!" and ev.style not in (None, "")):
+        raise LoadError(
+            error(
+                path,
+                line,
+                col,
+                "yaml",
+                "不允许使用 YAML 标签 (tags such as !!python/... are not allowed)",
+                "删除以 ! 开头的标签",
+            )
+        )
+
+
+def _build(path: str, events, first, positions: dict, at: tuple, depth: int):
+    ev = first
+    _refuse_extras(path, ev)
+    positions[at] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+    if depth > MAX_DEPTH:
+        raise LoadError(
+            error(
+                path,
+                *positions[at],
+                "yaml",
+                f"嵌套超过 {MAX_DEPTH} 层 (nesting deeper than {MAX_DEPTH} levels)",
+            )
+        )
+    if isinstance(ev, ScalarEvent):
+        return _scalar(path, ev, as_key=False)
+    if isinstance(ev, SequenceStartEvent):
+        out = []
+        while True:
+            ev = next(events)
+            if isinstance(ev, SequenceEndEvent):
+                return out
+            out.append(_build(path, events, ev, positions, at + (len(out),), depth + 1))
+    if isinstance(ev, MappingStartEvent):
+        out = {}
+        while True:
+            kev = next(events)
+            if isinstance(kev, MappingEndEvent):
+                return out
+            _refuse_extras(path, kev)
+            kline, kcol = kev.start_mark.line + 1, kev.start_mark.column + 1
+            if not isinstance(kev, ScalarEvent):
+                raise LoadError(
+                    error(path, kline, kcol, "key", "键必须是文字 (keys must be strings)")
+                )
+            key = _scalar(path, kev, as_key=True)
+            if key in out:
+                first_line = positions[("#key",) + at + (key,)][0]
+                raise LoadError(
+                    error(
+                        path,
+                        kline,
+                        kcol,
+                        f"{key}",
+                        f"重复的键 '{key}' (duplicate key; first at line {first_line})",
+                        "删除其中一个",
+                    )
+                )
+            positions[("#key",) + at + (key,)] = (kline, kcol)
+            out[key] = _build(path, events, next(events), positions, at + (key,), depth + 1)
+    raise LoadError(
+        error(path, *positions[at], "yaml", "无法识别的 YAML 结构 (unexpected YAML structure)")
+    )
+
+
+def parse(path: str, text: str) -> Document:
+    """Parse one record file's text; raise LoadError naming the file and line."""
+    yaml = YAML(typ="safe")
+    events = iter(yaml.parse(io.StringIO(text)))
+    try:
+        next(events)  # stream start
+        ev = next(events)
+        if isinstance(ev, StreamEndEvent):
+            raise LoadError(
+                error(path, 1, 1, "file", "文件为空 (empty file)", "删除该文件，或填入记录内容")
+            )
+        assert isinstance(ev, DocumentStartEvent)
+        if getattr(ev, "version", None) or getattr(ev, "tags", None):
+            raise LoadError(
+                error(
+                    path,
+                    ev.start_mark.line + 1,
+                    1,
+                    "yaml",
+                    "不允许 %YAML 或 %TAG 指令 (directives are not allowed)",
+                    "删除以 % 开头的行",
+                )
+            )
+        positions: dict = {}
+        root_ev = next(events)
+        data = _build(path, events, root_ev, positions, (), 0)
+        next(events)  # document end
+        ev = next(events)
+        if not isinstance(ev, StreamEndEvent):
+            raise LoadError(
+                error(
+                    path,
+                    ev.start_mark.line + 1,
+                    1,
+                    "yaml",
+                    "一个文件只能有一条记录 (more than one YAML document)",
+                    "删除 --- 之后的第二份内容，或拆成两个文件",
+                )
+            )
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (e.problem or e.context or "syntax error").split("\n")[0]
+        raise LoadError(
+            error(
+                path,
+                line,
+                col,
+                "yaml",
+                f"YAML 语法错误 (syntax error: {problem})",
+                "检查缩进、冒号后的空格和引号是否成对",
+            )
+        ) from None
+    except YAMLError as e:
+        raise LoadError(
+            error(path, 1, 1, "yaml", f"YAML 语法错误 (syntax error: {type(e).__name__})")
+        ) from None
+    if not isinstance(data, dict):
+        raise LoadError(
+            error(
+                path,
+                *positions[()],
+                "file",
+                "记录的顶层必须是键值映射 (top level must be a mapping)",
+                "每个记录文件以 `id: ...` 这样的键开始",
+            )
+        )
+    return Document(path, data, positions)
+
+
+def load_bytes(path: str, raw: bytes) -> Document:
+    return parse(path, decode(path, raw))

@@ -1,0 +1,191 @@
+"""The loaded repository: every valid document, indexed by kind and id.
+
+`load_records` runs the load stage and the schema tier for every file and keeps going
+after a bad file, so that one run reports every problem. Documents that fail to load or
+fail their schema are left out of the model; the cross-record rules in `check` then see
+only well-formed data and never need to guard against a wrong type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .findings import Finding, error
+from .loader import Document, LoadError, load_bytes
+from .repository import classify, place_finding
+from .schema import validate_document
+
+
+@dataclass
+class Records:
+    """Documents by kind. Keys: policy by year; appraisals by (year, unit); points by (year, month, unit)."""
+
+    prefix: str = "records"
+    policies: dict[int, Document] = field(default_factory=dict)
+    units: dict[str, Document] = field(default_factory=dict)
+    people: dict[str, Document] = field(default_factory=dict)
+    appraisals: dict[tuple[int, str], Document] = field(default_factory=dict)
+    points: dict[tuple[int, int, str], Document] = field(default_factory=dict)
+    selections: dict[str, Document] = field(default_factory=dict)
+    incidents: dict[str, Document] = field(default_factory=dict)
+    cases: dict[str, Document] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)  # files that did not load or failed the schema
+
+    def policy_for(self, year: int) -> dict | None:
+        doc = self.policies.get(year)
+        return doc.data if doc else None
+
+    def latest_policy(self) -> dict | None:
+        return self.policies[max(self.policies)].data if self.policies else None
+
+    def all_documents(self) -> list[Document]:
+        out: list[Document] = []
+        for group in (
+            self.policies,
+            self.units,
+            self.people,
+            self.appraisals,
+            self.points,
+            self.selections,
+            self.incidents,
+            self.cases,
+        ):
+            out.extend(group.values())
+        return out
+
+
+def _file_matches_place(kind: str, place, doc: Document) -> list[Finding]:
+    """The id, year and month inside a record agree with its path."""
+    d, out = doc.data, []
+
+    def check(key: str, expected) -> None:
+        if key in d and d[key] != expected:
+            line, col = doc.where((key,))
+            out.append(
+                error(
+                    doc.path,
+                    line,
+                    col,
+                    key,
+                    f"与文件路径不一致，应为 {expected} (must match the file path)",
+                    "文件名即编号；年度、月份与所在文件夹一致",
+                )
+            )
+
+    if kind in ("unit", "person", "selection", "incident", "case"):
+        check("id", place.id)
+    if kind == "policy":
+        check("year", place.year)
+    if kind in ("appraisal", "points"):
+        check("unit", place.id)
+        check("year", place.year)
+    if kind == "points":
+        check("month", place.month)
+    if (
+        kind == "incident"
+        and isinstance(d.get("date"), str)
+        and not d["date"].startswith(f"{place.year}-")
+    ):
+        line, col = doc.where(("date",))
+        out.append(
+            error(
+                doc.path,
+                line,
+                col,
+                "date",
+                f"发现日期不在文件夹年度 {place.year} 内 (date outside the folder's year)",
+                "把文件移到对应年度的文件夹",
+            )
+        )
+    return out
+
+
+def load_records(
+    files: dict[str, bytes | None], prefix: str = "records"
+) -> tuple[Records, list[Finding]]:
+    """Load and shape-check every file; return the model of the valid ones and all findings."""
+    rec = Records(prefix=prefix)
+    findings: list[Finding] = []
+    for rel in sorted(files):
+        display = f"{prefix}/{rel}" if prefix else rel
+        place = classify(rel)
+        if place is None:
+            findings.append(place_finding(display))
+            continue
+        raw = files[rel]
+        if raw is None:
+            findings.append(
+                error(
+                    display,
+                    1,
+                    1,
+                    "file",
+                    "记录文件不能是符号链接 (symbolic links are not allowed)",
+                    "用普通文件代替链接",
+                )
+            )
+            rec.failed.add(display)
+            continue
+        try:
+            doc = load_bytes(display, raw)
+        except LoadError as e:
+            findings.append(e.finding)
+            rec.failed.add(display)
+            continue
+        problems = validate_document(place.kind, doc) + _file_matches_place(place.kind, place, doc)
+        findings += problems
+        if problems:
+            rec.failed.add(display)
+            continue
+        if place.kind == "policy":
+            rec.policies[place.year] = doc
+        elif place.kind == "unit":
+            rec.units[place.id] = doc
+        elif place.kind == "person":
+            rec.people[place.id] = doc
+        elif place.kind == "appraisal":
+            rec.appraisals[(place.year, place.id)] = doc
+        elif place.kind == "points":
+            rec.points[(place.year, place.month, place.id)] = doc
+        elif place.kind == "selection":
+            rec.selections[place.id] = doc
+        elif place.kind == "incident":
+            rec.incidents[place.id] = doc
+        elif place.kind == "case":
+            rec.cases[place.id] = doc
+    return rec, findings
+
+
+def _case_dates(case: dict) -> list[str]:
+    dates = []
+    for step in ("verification", "proposal", "decision"):
+        if step in case:
+            dates.append(case[step]["date"])
+    for step in ("review", "appeal"):
+        for key in ("filed", "decided"):
+            if key in case.get(step, {}):
+                dates.append(case[step][key])
+    return dates
+
+
+def default_as_of(rec: Records) -> dt.date | None:
+    """The latest event the records speak of: the as-of date when none is given.
+
+    Events are the dates of appraisal and points postings, selections, incidents and case
+    steps. Dates that describe plans (term ends, probation ends) are not events, so a
+    record written ahead of time never moves the as-of date into the future. The same
+    commit therefore always computes the same results, whatever day it is built.
+    """
+    dates: list[str] = []
+    for group in (rec.appraisals, rec.points, rec.selections, rec.incidents):
+        dates += [doc.data["date"] for doc in group.values()]
+    for doc in rec.cases.values():
+        dates += _case_dates(doc.data)
+    parsed = []
+    for d in dates:
+        try:
+            parsed.append(dt.date.fromisoformat(d))
+        except ValueError:
+            continue
+    return max(parsed) if parsed else None

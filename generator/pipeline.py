@@ -1,0 +1,71 @@
+"""The pipeline's edges: read records from disk, run load and check, pick the as-of date.
+
+Kept apart from the CLI so that tests, the diff command and the site builder all run the
+very same sequence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import check_all
+from .findings import Finding, error, has_errors, sort_findings
+from .model import Records, default_as_of, load_records
+from .repository import read_tree
+
+
+@dataclass
+class Checked:
+    records: Records
+    findings: list[Finding]
+    as_of: dt.date | None
+
+
+def check_files(
+    files: dict[str, bytes | None], as_of: dt.date | None = None, prefix: str = "records"
+) -> Checked:
+    """Load and check a set of record files (from disk or from a git revision)."""
+    rec, findings = load_records(files, prefix)
+    displayed = [f"{prefix}/{rel}" if prefix else rel for rel in files]
+    findings = findings + check_all(rec, displayed)
+    return Checked(rec, sort_findings(findings), as_of or default_as_of(rec))
+
+
+def check_dir(records_dir: Path, as_of: dt.date | None = None) -> Checked:
+    return check_files(read_tree(records_dir), as_of, records_dir.as_posix().rstrip("/"))
+
+
+class ValidationFailed(Exception):
+    """The records have errors, so nothing is computed or published."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(f"{len(findings)} finding(s)")
+        self.findings = findings
+
+
+def compute_results(records_dir: Path, as_of: dt.date | None = None) -> tuple[dict, list[Finding]]:
+    """Check, then compute; raise ValidationFailed rather than compute from bad records."""
+    from .compute import compute
+    from .provenance import commit_of, digest
+
+    files = read_tree(records_dir)
+    checked = check_files(files, as_of, records_dir.as_posix().rstrip("/"))
+    if has_errors(checked.findings):
+        raise ValidationFailed(checked.findings)
+    if checked.as_of is None:
+        raise ValidationFailed(
+            [
+                error(
+                    records_dir.as_posix(),
+                    1,
+                    1,
+                    "as_of",
+                    "记录中没有任何事件日期，请用 --as-of 指定基准日 (no event dates; pass --as-of)",
+                )
+            ]
+        )
+    source = {"digest": digest(files), **commit_of(records_dir)}
+    results, findings = compute(checked.records, checked.as_of, source)
+    return results, checked.findings + findings

@@ -1,0 +1,91 @@
+"""Where record files live: the layout of `records/` and reading it from disk.
+
+A record's kind follows from its path (DESIGN section 4); a file anywhere else is a
+finding, not something silently ignored, so that a misplaced file never drops out of the
+postings unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding, error
+
+SLUG = r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?"
+LAYOUT = [
+    ("policy", re.compile(r"policy/(?P<id>[0-9]{4})\.yaml\Z")),
+    ("unit", re.compile(rf"units/(?P<id>{SLUG})\.yaml\Z")),
+    ("person", re.compile(rf"people/(?P<id>{SLUG})\.yaml\Z")),
+    ("appraisal", re.compile(rf"appraisals/(?P<year>[0-9]{{4}})/(?P<id>{SLUG})\.yaml\Z")),
+    (
+        "points",
+        re.compile(rf"points/(?P<year>[0-9]{{4}})/(?P<month>0[1-9]|1[0-2])/(?P<id>{SLUG})\.yaml\Z"),
+    ),
+    ("selection", re.compile(rf"selections/(?P<id>{SLUG})\.yaml\Z")),
+    ("incident", re.compile(rf"incidents/(?P<year>[0-9]{{4}})/(?P<id>{SLUG})\.yaml\Z")),
+    ("case", re.compile(rf"cases/(?P<id>{SLUG})\.yaml\Z")),
+]
+FOLDER_HINT = (
+    "记录应放在 policy/<年度>.yaml、units/<编号>.yaml、people/<编号>.yaml、"
+    "appraisals/<年度>/<单位>.yaml、points/<年度>/<两位月份>/<单位>.yaml、selections/<编号>.yaml、"
+    "incidents/<年度>/<编号>.yaml 或 cases/<编号>.yaml；编号只用小写字母、数字和连字符"
+)
+IGNORED = {"README.md", ".gitkeep"}
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str
+    id: str
+    year: int | None = None
+    month: int | None = None
+
+
+def classify(relpath: str) -> Place | None:
+    """The kind and id a path under records/ stands for, or None if it fits no kind."""
+    for kind, pattern in LAYOUT:
+        m = pattern.match(relpath)
+        if m:
+            g = m.groupdict()
+            year = int(g["year"]) if g.get("year") else (int(g["id"]) if kind == "policy" else None)
+            month = int(g["month"]) if g.get("month") else None
+            return Place(kind, g["id"], year, month)
+    return None
+
+
+def place_finding(display: str) -> Finding:
+    return error(
+        display,
+        1,
+        1,
+        "file",
+        "文件位置或文件名不符合记录目录结构 (file is not where any record kind lives)",
+        FOLDER_HINT,
+    )
+
+
+def read_tree(records_dir: Path) -> dict[str, bytes | None]:
+    """Every file under records_dir, keyed by its path relative to records_dir.
+
+    Symbolic links are refused as content (a link could pull a private file from outside
+    the repository into the postings); they map to None and the model reports them.
+    """
+    files: dict[str, bytes | None] = {}
+    for root, dirs, names in os.walk(records_dir):
+        dirs.sort()
+        for name in sorted(names):
+            full = Path(root) / name
+            rel = full.relative_to(records_dir).as_posix()
+            if name in IGNORED:
+                continue
+            if full.is_symlink():
+                files[rel] = None
+                continue
+            with open(full, "rb") as fh:
+                files[rel] = fh.read(
+                    2_000_000
+                )  # beyond the loader's limit; never read a huge file whole
+    return files
