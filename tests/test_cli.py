@@ -1,0 +1,60 @@
+"""`cadre validate` as a user runs it: exit codes, formats, help."""
+
+from __future__ import annotations
+
+import json
+
+from generator.cli import main
+
+
+def break_person(repo):
+    path = repo / "records/people/hx-003.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("unit: hexi", "unit: nowhere"), encoding="utf-8"
+    )
+
+
+def test_clean_records_exit_zero(mini_repo, cli):
+    result = cli("validate", "--records", str(mini_repo / "records"))
+    assert result.exit_code == 0
+
+
+def test_errors_exit_one_with_every_finding(mini_repo, cli):
+    break_person(mini_repo)
+    (mini_repo / "records/units/hexi.yaml").write_text("id: hexi\n", encoding="utf-8")
+    result = cli("validate", "--records", str(mini_repo / "records"))
+    assert result.exit_code == 1
+    assert "people/hx-003.yaml:7:7: unit:" in result.output
+    assert "units/hexi.yaml:1:1: (top): 缺少必填字段 'name'" in result.output
+
+
+def test_json_format_separates_errors_and_warnings(mini_repo, cli):
+    break_person(mini_repo)
+    result = cli("validate", "--records", str(mini_repo / "records"), "--format", "json")
+    data = json.loads(result.output)
+    assert [(e["path"].rsplit("/", 3)[-2:], e["line"], e["rule"]) for e in data["errors"]][0] == (
+        ["people", "hx-003.yaml"],
+        7,
+        "unit",
+    )
+    assert data["warnings"] == []
+
+
+def test_github_format_gives_annotations(mini_repo, cli):
+    break_person(mini_repo)
+    result = cli("validate", "--records", str(mini_repo / "records"), "--format", "github")
+    line = next(x for x in result.output.splitlines() if "hx-003" in x)
+    assert line.startswith("::error file=") and ",line=7,col=7,title=unit::" in line
+
+
+def test_usage_errors_exit_two(cli, tmp_path):
+    assert cli("validate", "--as-of", "2026-02-30").exit_code == 2
+    assert cli("validate", "--as-of", "20260101").exit_code == 2
+    assert cli("validate", "--records", str(tmp_path / "missing")).exit_code == 2
+    assert cli("validate", "--format", "xml").exit_code == 2
+
+
+def test_every_command_has_help(cli):
+    for name, command in main.commands.items():
+        assert command.help, f"{name} has no help text"
+        assert cli(name, "--help").exit_code == 0

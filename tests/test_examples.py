@@ -1,0 +1,57 @@
+"""Example folders: every negative case names its file, line and rule; every positive repo validates.
+
+A negative case is a folder under tests/example-files/negative/ whose `records/` files are laid
+over the small valid repository (tests/fixtures/mini). `expected` lists the start of each
+finding the case must produce (`path:line:col: rule`); `forbid` lists values that must never
+be echoed (they may be private).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+NEGATIVE = sorted((HERE / "example-files" / "negative").iterdir())
+
+
+def overlay(case: Path, repo: Path) -> None:
+    src = case / "records"
+    for f in src.rglob("*"):
+        if f.is_file():
+            dest = repo / "records" / f.relative_to(src)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+
+
+@pytest.mark.parametrize("case", NEGATIVE, ids=[c.name for c in NEGATIVE])
+def test_negative_case_is_reported_with_file_line_and_rule(case, mini_repo, cli, monkeypatch):
+    overlay(case, mini_repo)
+    monkeypatch.chdir(mini_repo)
+    result = cli("validate")
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    for expected in (case / "expected").read_text(encoding="utf-8").splitlines():
+        assert any(line.strip().startswith(expected) for line in lines), (
+            f"{expected!r} not in\n{result.output}"
+        )
+    forbid = case / "forbid"
+    if forbid.exists():
+        for value in forbid.read_text(encoding="utf-8").splitlines():
+            assert value not in result.output
+    assert "Traceback" not in result.output
+
+
+def test_mini_repository_is_valid(mini_repo, cli, monkeypatch):
+    monkeypatch.chdir(mini_repo)
+    result = cli("validate")
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output
+
+
+def test_demo_records_are_valid(cli, monkeypatch):
+    monkeypatch.chdir(HERE.parent)
+    result = cli("validate")
+    assert result.exit_code == 0, result.output
