@@ -14,7 +14,7 @@ import click
 
 from .findings import has_errors, report
 from .outputs import write_atomic
-from .pipeline import ValidationFailed, check_dir, compute_results
+from .pipeline import ValidationFailed, check_dir, check_files, compute_checked, compute_results
 
 RECORDS = click.option(
     "--records",
@@ -107,6 +107,193 @@ def compute(records_dir: Path, as_of: str | None, out: str) -> None:
     warnings = [f for f in findings if f.severity == "warning"]
     if warnings:
         click.echo(report(warnings, "text"), err=True)
+
+
+def _revision(root: Path, rev: str, as_of: dt.date | None):
+    """Check and compute the records of one git revision, without touching the working tree."""
+    from . import gitstore
+    from .provenance import digest
+
+    files, _oids = gitstore.files_at(root, rev)
+    checked = check_files(files, as_of, "records")
+    info = gitstore.commit_info(root, rev)
+    return checked, files, {"digest": digest(files), "commit": info["commit"], "date": info["date"], "dirty": False}
+
+
+@main.command()
+@click.argument("base")
+@click.argument("head")
+@AS_OF
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True, help="输出格式 (output format).")
+@click.option("--link-base", default=None, help="记录文件链接的前缀，例如 https://git.example/county/blob/<head> (prefix for links to record files).")
+def diff(base: str, head: str, as_of: str | None, fmt: str, link_base: str | None) -> None:
+    """比较两个版本计算结果的变化，供审核 (outcome changes between two git revisions, for review).
+
+    Reads both revisions from git without touching the working tree. Both sides are computed
+    as of the same date: --as-of, or the latest event date in HEAD's records. Exit 0 whatever
+    changed; 1 only when HEAD has validation errors.
+    """
+    from . import gitstore
+    from .diff import outcome_diff, to_json, to_markdown
+
+    day = parse_as_of(as_of)
+    try:
+        root = gitstore.toplevel(Path.cwd())
+        head_checked, _, head_source = _revision(root, head, day)
+        base_checked, _, base_source = _revision(root, base, day)
+    except gitstore.GitError as e:
+        raise click.UsageError(str(e)) from None
+    day = day or head_checked.as_of or base_checked.as_of
+    head_checked.as_of = base_checked.as_of = day
+
+    def results_of(checked, source):
+        try:
+            results, findings = compute_checked(checked, source)
+        except ValidationFailed as e:
+            return {}, [f.__dict__ for f in e.findings]
+        return results, [f.__dict__ for f in findings]
+
+    head_results, head_findings = results_of(head_checked, head_source)
+    base_results, base_findings = results_of(base_checked, base_source)
+    d = outcome_diff(base_results, head_results, base_findings, head_findings)
+    d.head_errors = [f for f in head_findings if f["severity"] == "error"]
+    if fmt == "json":
+        click.echo(json.dumps(to_json(d), ensure_ascii=False, indent=2))
+    else:
+        names = {pid: doc.data["name"] for pid, doc in {**base_checked.records.people, **head_checked.records.people}.items()}
+        click.echo(to_markdown(d, names, base_source["commit"], head_source["commit"], link_base), nl=False)
+    sys.exit(1 if d.head_errors else 0)
+
+
+@main.command()
+@click.argument("record_id")
+@RECORDS
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式 (output format).")
+def log(record_id: str, records_dir: Path, fmt: str) -> None:
+    """一条记录的修改历史 (the git history of one record: commit, author, date, message, changed fields).
+
+    RECORD_ID is a record id (person, unit, case, ...) or a path under the records folder.
+    Changed fields are named, never their values.
+    """
+    from . import gitstore
+    from .history import record_log, record_paths
+
+    require_dir(records_dir)
+    paths = record_paths(records_dir, record_id)
+    if not paths:
+        raise click.UsageError(f"找不到编号为 {record_id} 的记录 (no record with this id)")
+    try:
+        root = gitstore.toplevel(records_dir)
+        logs = {p.resolve().relative_to(root).as_posix(): record_log(root, p.resolve().relative_to(root).as_posix()) for p in paths}
+    except gitstore.GitError as e:
+        raise click.UsageError(f"不在 git 仓库中 (not in a git repository): {e}") from None
+    if fmt == "json":
+        click.echo(json.dumps(logs, ensure_ascii=False, indent=2))
+        return
+    for path, entries in logs.items():
+        click.echo(f"{path}")
+        if not entries:
+            click.echo("  （尚未提交 not committed yet）")
+        for e in entries:
+            fields = "、".join(e["fields"]) if e["fields"] else {"created": "新建", "deleted": "删除"}.get(e["change"], "")
+            click.echo(f"  {e['commit'][:10]} {e['date'][:10]} {e['author']}: {e['subject']}")
+            if fields:
+                click.echo(f"      {fields}")
+
+
+@main.group("export")
+def export_group() -> None:
+    """导出 Excel 工作簿，供经办人填写 (export workbooks for clerks)."""
+
+
+@export_group.command("sheet")
+@RECORDS
+@click.option("--unit", required=True, help="单位编号 (unit id).")
+@click.option("--year", required=True, type=int, help="年度 (year).")
+@click.option("--month", type=click.IntRange(1, 12), default=None, help="月份：给出时导出月度积分表，否则导出年度考核表 (month: a points sheet; otherwise an appraisal sheet).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="输出文件，默认 <单位>-<年度>[-<月份>].xlsx (output file).")
+def export_sheet(records_dir: Path, unit: str, year: int, month: int | None, out: Path | None) -> None:
+    """导出考核或积分工作簿 (one row per person, the item columns of each category, validation lists and maxima)."""
+    from .sheets import SheetError, export_appraisal, export_points
+
+    require_dir(records_dir)
+    checked = check_dir(records_dir)
+    try:
+        data = export_points(checked.records, unit, year, month) if month else export_appraisal(checked.records, unit, year)
+    except SheetError as e:
+        raise click.UsageError("\n".join(e.messages)) from None
+    out = out or Path(f"{unit}-{year}" + (f"-{month:02d}" if month else "") + ".xlsx")
+    write_atomic(out, data)
+    click.echo(f"已导出 {out} (exported)")
+
+
+@main.group("import")
+def import_group() -> None:
+    """把填好的 Excel 工作簿写回记录 (import filled workbooks into the records)."""
+
+
+@import_group.command("sheet")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@RECORDS
+def import_sheet(file: Path, records_dir: Path) -> None:
+    """把工作簿中的分数写回 YAML，保留注释和顺序 (write the scores back, keeping comments and order).
+
+    Nothing is written when a cell is wrong or the resulting records would not validate;
+    every problem is listed as `sheet!B7: message`.
+    """
+    from .repository import read_tree
+    from .sheets import (
+        SheetError,
+        import_appraisal,
+        import_points,
+        read_meta,
+        read_workbook,
+        target_path,
+    )
+
+    require_dir(records_dir)
+    checked = check_dir(records_dir)
+    try:
+        wb = read_workbook(file.read_bytes())
+        meta = read_meta(wb)
+        target = target_path(checked.records, records_dir, meta)
+        new = (import_points if meta["kind"] == "points" else import_appraisal)(checked.records, wb, meta, target)
+    except SheetError as e:
+        click.echo("\n".join(f"{file.name}:{m}" for m in e.messages), err=True)
+        sys.exit(1)
+    files = read_tree(records_dir)
+    rel = target.relative_to(records_dir).as_posix()
+    files[rel] = new
+    after = check_files(files, None, records_dir.as_posix().rstrip("/"))
+    mine = [f for f in after.findings if f.severity == "error" and f.path.endswith(rel)]
+    if mine:
+        click.echo(report(mine, "text"), err=True)
+        click.echo("未写入：导入后的记录有错误 (nothing written: the imported record would not validate)", err=True)
+        sys.exit(1)
+    write_atomic(target, new)
+    click.echo(f"已写入 {target} (written); 请运行 cadre validate 并提交拉取请求")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["person", "incident", "case", "selection"]))
+@RECORDS
+@click.option("--unit", default=None, help="单位编号（person、selection 需要）(unit id).")
+@click.option("--person", default=None, help="人员编号（incident、case 需要）(person id).")
+@click.option("--year", type=int, default=None, help="年度（incident 需要）(year).")
+def new(kind: str, records_dir: Path, unit: str | None, person: str | None, year: int | None) -> None:
+    """新建一条带注释的记录骨架，使用下一个空闲编号 (write a commented skeleton with the next free id)."""
+    from .scaffold import scaffold
+
+    require_dir(records_dir)
+    checked = check_dir(records_dir)
+    try:
+        path, text = scaffold(kind, checked.records, records_dir, unit, person, year)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    if path.exists():
+        raise click.UsageError(f"{path} 已存在 (already exists)")
+    write_atomic(path, text.encode("utf-8"))
+    click.echo(f"已新建 {path}：填写留空的字段后运行 cadre validate (created; fill the blanks, then validate)")
 
 
 if __name__ == "__main__":

@@ -151,6 +151,11 @@ def load_records(
         elif place.kind == "selection":
             rec.selections[place.id] = doc
         elif place.kind == "incident":
+            if place.id in rec.incidents:
+                other = rec.incidents[place.id].path
+                findings.append(error(display, 1, 1, "id", f"编号与 {other} 重复 (duplicate incident id)", "问题线索编号在各年度间也不能重复"))
+                rec.failed.add(display)
+                continue
             rec.incidents[place.id] = doc
         elif place.kind == "case":
             rec.cases[place.id] = doc

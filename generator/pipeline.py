@@ -45,27 +45,23 @@ class ValidationFailed(Exception):
         self.findings = findings
 
 
-def compute_results(records_dir: Path, as_of: dt.date | None = None) -> tuple[dict, list[Finding]]:
-    """Check, then compute; raise ValidationFailed rather than compute from bad records."""
+def compute_checked(checked: Checked, source: dict) -> tuple[dict, list[Finding]]:
+    """Compute from checked records; raise ValidationFailed rather than compute from bad ones."""
     from .compute import compute
+
+    if has_errors(checked.findings):
+        raise ValidationFailed(checked.findings)
+    if checked.as_of is None:
+        where = checked.records.prefix or "records"
+        raise ValidationFailed([error(where, 1, 1, "as_of", "记录中没有任何事件日期，请用 --as-of 指定基准日 (no event dates; pass --as-of)")])
+    results, findings = compute(checked.records, checked.as_of, source)
+    return results, sort_findings(checked.findings + findings)
+
+
+def compute_results(records_dir: Path, as_of: dt.date | None = None) -> tuple[dict, list[Finding]]:
+    """The working tree's records, checked and computed."""
     from .provenance import commit_of, digest
 
     files = read_tree(records_dir)
     checked = check_files(files, as_of, records_dir.as_posix().rstrip("/"))
-    if has_errors(checked.findings):
-        raise ValidationFailed(checked.findings)
-    if checked.as_of is None:
-        raise ValidationFailed(
-            [
-                error(
-                    records_dir.as_posix(),
-                    1,
-                    1,
-                    "as_of",
-                    "记录中没有任何事件日期，请用 --as-of 指定基准日 (no event dates; pass --as-of)",
-                )
-            ]
-        )
-    source = {"digest": digest(files), **commit_of(records_dir)}
-    results, findings = compute(checked.records, checked.as_of, source)
-    return results, checked.findings + findings
+    return compute_checked(checked, {"digest": digest(files), **commit_of(records_dir)})

@@ -47,6 +47,8 @@ def _message(err) -> tuple[str, str]:
     """A clerk-facing message for one schema error that never quotes the offending value."""
     kw = err.validator
     title = err.schema.get("title", "")
+    if err.instance is None and kw in ("type", "enum", "pattern", "format"):
+        return "此项未填写 (value is blank)", err.schema.get("description", "")
     if kw == "required":
         missing = err.message.split("'")[1] if "'" in err.message else ""
         return f"缺少必填字段 '{missing}' (required field missing)", f"添加 {missing}: ..."

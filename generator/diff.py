@@ -1,0 +1,234 @@
+"""The reviewer's view of a change: which computed outcomes move between two revisions.
+
+`outcome_diff` compares two results dicts (and the findings of each side) and returns
+plain data; `to_markdown` renders it for a pull-request comment. Neither touches git: the
+CLI reads both revisions and hands the results over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+GRADE_LABELS = {
+    "excellent": "优秀",
+    "competent": "称职",
+    "basically_competent": "基本称职",
+    "incompetent": "不称职",
+    "ungraded": "不定等次",
+}
+
+
+@dataclass
+class Change:
+    kind: str  # grade, score, action, placement, posting, points
+    person: str | None
+    what: str
+    old: str | None
+    new: str | None
+    source: str | None = None
+
+
+@dataclass
+class OutcomeDiff:
+    changes: list[Change] = field(default_factory=list)
+    introduced: list[dict] = field(default_factory=list)  # findings new in HEAD
+    resolved: list[dict] = field(default_factory=list)  # findings gone in HEAD
+    head_errors: list[dict] = field(default_factory=list)
+
+    def summary(self) -> str:
+        counts: dict[str, int] = {}
+        for c in self.changes:
+            label = {
+                "grade": "等次变化 grade(s) change",
+                "score": "分数变化 score(s) change",
+                "action": "处理变化 action(s) change",
+                "placement": "岗位变化 placement(s) change",
+                "posting": "公示变化 posting(s) change",
+                "points": "积分变化 points total(s) change",
+                "selection": "选举结果变化 election result(s) change",
+            }[c.kind]
+            counts[label] = counts.get(label, 0) + 1
+        parts = [f"{n} {label}" for label, n in counts.items()]
+        if self.introduced:
+            parts.append(f"{len(self.introduced)} 新问题 new finding(s)")
+        if self.resolved:
+            parts.append(f"{len(self.resolved)} 已解决 resolved finding(s)")
+        if self.head_errors:
+            parts.insert(0, f"{len(self.head_errors)} 校验错误 validation error(s)")
+        return "；".join(parts) if parts else "结果无变化 (no outcome changes)"
+
+
+def _key_findings(findings: list[dict]) -> dict[tuple, dict]:
+    # Line numbers move when unrelated lines are edited; a finding is the same if its file, rule and message are.
+    return {(f["path"], f["rule"], f["message"], f.get("severity", "error")): f for f in findings}
+
+
+def _fmt_grade(a: dict | None) -> str | None:
+    return None if a is None else GRADE_LABELS.get(a["grade"], a["grade"])
+
+
+def _fmt_action(a: dict) -> str:
+    until = f"至 {a['until']}" if a.get("until") else ""
+    return f"{a['rule']} {a.get('label') or a['type']}（{a['effective']}起{until}）"
+
+
+def _appraisal_changes(base: list[dict], head: list[dict]) -> list[Change]:
+    old = {(a["person"], a["year"]): a for a in base}
+    new = {(a["person"], a["year"]): a for a in head}
+    out = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        src = (b or a).get("sources", [None])[0]
+        person, year = key
+        if a is None or b is None or a["grade"] != b["grade"]:
+            out.append(Change("grade", person, f"{year} 年度等次", _fmt_grade(a), _fmt_grade(b), src))
+        if a and b and (a.get("total") != b.get("total") or a.get("components") != b.get("components")):
+            out.append(Change("score", person, f"{year} 年度总分", str(a.get("total")), str(b.get("total")), src))
+    return out
+
+
+def _action_key(a: dict) -> tuple:
+    return (a["person"], a["rule"], a["type"], a["effective"])
+
+
+def _action_changes(base: list[dict], head: list[dict]) -> list[Change]:
+    old = {_action_key(a): a for a in base}
+    new = {_action_key(a): a for a in head}
+    out = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if a is not None and b is not None and a.get("until") == b.get("until"):
+            continue
+        src = ((b or a).get("basis") or {}).get("sources", [None])
+        out.append(Change("action", key[0], key[1], _fmt_action(a) if a else None, _fmt_action(b) if b else None, src[0] if src else None))
+    return out
+
+
+def _placements(selections: list[dict]) -> dict[tuple[str, str], str]:
+    out = {}
+    for s in selections:
+        for team in s.get("placement", []):
+            for person in team.get("members", []):
+                out[(s["id"], person)] = team["team"]
+        for person in s.get("unplaced", []):
+            out[(s["id"], person)] = "未落实岗位 (unplaced)"
+    return out
+
+
+def _winners(selections: list[dict]) -> dict[tuple[str, str, str], str]:
+    out = {}
+    for s in selections:
+        for contest in s.get("leaders", []):
+            out[(s["id"], contest["team"], "片线长")] = str(contest.get("winner"))
+        for contest in s.get("deputies", []):
+            out[(s["id"], contest["team"], "副片线长")] = "、".join(contest.get("winners", []))
+    return out
+
+
+def _selection_changes(base: list[dict], head: list[dict]) -> list[Change]:
+    out = []
+    old, new = _placements(base), _placements(head)
+    for key in sorted(old.keys() | new.keys()):
+        if old.get(key) != new.get(key):
+            out.append(Change("placement", key[1], f"{key[0]} 岗位", old.get(key), new.get(key), f"records/selections/{key[0]}.yaml"))
+    old_w, new_w = _winners(base), _winners(head)
+    for key in sorted(old_w.keys() | new_w.keys()):
+        if old_w.get(key) != new_w.get(key):
+            out.append(Change("selection", None, f"{key[0]} {key[1]} {key[2]}", old_w.get(key), new_w.get(key), f"records/selections/{key[0]}.yaml"))
+    return out
+
+
+def _posting_changes(base: list[dict], head: list[dict]) -> list[Change]:
+    old = {p["id"]: p for p in base}
+    new = {p["id"]: p for p in head}
+    out = []
+    for pid in sorted(old.keys() | new.keys()):
+        a, b = old.get(pid), new.get(pid)
+        fa = f"{a['title']} {a['start']}至{a['end']}" if a else None
+        fb = f"{b['title']} {b['start']}至{b['end']}" if b else None
+        if fa != fb:
+            out.append(Change("posting", None, pid, fa, fb, ((b or a).get("sources") or [None])[0]))
+    return out
+
+
+def _points_totals(points) -> dict[tuple, str]:
+    """Year totals per person, whatever the points section's nesting: any dict with person, year and total."""
+    out = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "person" in node and "year" in node and "total" in node and "month" not in node:
+                out[(node["person"], node["year"])] = str(node["total"]) + (f"（{node['tier']}）" if node.get("tier") else "")
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(points)
+    return out
+
+
+def _points_changes(base, head) -> list[Change]:
+    old, new = _points_totals(base), _points_totals(head)
+    return [
+        Change("points", k[0], f"{k[1]} 年度积分", old.get(k), new.get(k), None)
+        for k in sorted(old.keys() | new.keys(), key=str)
+        if old.get(k) != new.get(k)
+    ]
+
+
+def outcome_diff(base: dict, head: dict, base_findings: list[dict], head_findings: list[dict]) -> OutcomeDiff:
+    """Everything a reviewer should see move between two revisions' results."""
+    d = OutcomeDiff()
+    d.changes += _appraisal_changes(base.get("appraisals", []), head.get("appraisals", []))
+    d.changes += _action_changes(base.get("actions", []), head.get("actions", []))
+    d.changes += _selection_changes(base.get("selections", []), head.get("selections", []))
+    d.changes += _points_changes(base.get("points", []), head.get("points", []))
+    d.changes += _posting_changes(base.get("postings", []), head.get("postings", []))
+    old, new = _key_findings(base_findings), _key_findings(head_findings)
+    d.introduced = [new[k] for k in sorted(new.keys() - old.keys())]
+    d.resolved = [old[k] for k in sorted(old.keys() - new.keys())]
+    return d
+
+
+def _cell(text: str | None) -> str:
+    if text is None:
+        return "—"
+    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def _link(path: str | None, link_base: str | None) -> str:
+    if not path:
+        return ""
+    return f"[{_cell(path)}]({link_base.rstrip('/')}/{path})" if link_base else f"`{path}`"
+
+
+def to_markdown(d: OutcomeDiff, names: dict[str, str], base_rev: str, head_rev: str, link_base: str | None = None) -> str:
+    lines = [f"**{d.summary()}**", "", f"`{base_rev[:12]}` → `{head_rev[:12]}`", ""]
+    if d.head_errors:
+        lines += ["### 校验错误 (validation errors in HEAD)", ""]
+        lines += [f"- `{f['path']}:{f['line']}:{f['col']}` {f['rule']}: {_cell(f['message'])}" for f in d.head_errors]
+        lines.append("")
+    if d.changes:
+        lines += ["### 结果变化 (outcome changes)", "", "| 人员 | 事项 | 原 | 新 | 依据记录 |", "|---|---|---|---|---|"]
+        for c in sorted(d.changes, key=lambda c: (c.person or "", c.kind, c.what)):
+            who = f"{names.get(c.person, '')}（{c.person}）" if c.person else "—"
+            lines.append(f"| {_cell(who)} | {_cell(c.what)} | {_cell(c.old)} | {_cell(c.new)} | {_link(c.source, link_base)} |")
+        lines.append("")
+    for title, items in (("新出现的问题 (introduced findings)", d.introduced), ("已解决的问题 (resolved findings)", d.resolved)):
+        if items:
+            lines += [f"### {title}", ""]
+            lines += [f"- {f.get('severity', 'error')} `{f['path']}:{f['line']}` {f['rule']}: {_cell(f['message'])}" for f in items]
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def to_json(d: OutcomeDiff) -> dict:
+    return {
+        "summary": d.summary(),
+        "changes": [c.__dict__ for c in d.changes],
+        "introduced": d.introduced,
+        "resolved": d.resolved,
+        "head_errors": d.head_errors,
+    }

@@ -1,0 +1,113 @@
+"""Records at any git revision, read straight from the object store.
+
+Reading with `git ls-tree` and one `git cat-file --batch` process never touches the
+working tree, so a reviewer's diff can run in a dirty checkout, and every blob comes with
+its id, which the content cache uses as its key.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class GitError(Exception):
+    """A git command failed: not a repository, or an unknown revision."""
+
+
+def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
+    try:
+        done = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True, check=False)
+    except OSError as e:
+        raise GitError(f"无法运行 git (cannot run git): {e.strerror}") from None
+    if done.returncode != 0:
+        raise GitError(done.stderr.decode("utf-8", "replace").strip().splitlines()[-1] if done.stderr else "git failed")
+    return done.stdout
+
+
+def toplevel(path: Path) -> Path:
+    return Path(_git(path, "rev-parse", "--show-toplevel").decode().strip())
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The commit id a revision names; GitError for an unknown one."""
+    if rev.startswith("-"):
+        raise GitError(f"不是有效的版本 (not a revision): {rev}")
+    return _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+
+
+@dataclass(frozen=True)
+class Blob:
+    path: str  # relative to the records folder
+    oid: str
+    mode: str
+
+
+def list_records(root: Path, commit: str, folder: str = "records") -> list[Blob]:
+    out = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", folder + "/")
+    blobs = []
+    prefix = folder.rstrip("/") + "/"
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, name = entry.partition(b"\t")
+        mode, kind, oid = meta.decode().split()
+        path = name.decode("utf-8", "surrogateescape")
+        if kind == "blob" and path.startswith(prefix):
+            blobs.append(Blob(path[len(prefix) :], oid, mode))
+    return blobs
+
+
+def read_blobs(root: Path, oids: list[str]) -> dict[str, bytes]:
+    """Contents of many blobs through one `git cat-file --batch` process."""
+    if not oids:
+        return {}
+    unique = list(dict.fromkeys(oids))
+    raw = _git(root, "cat-file", "--batch", input="".join(o + "\n" for o in unique).encode())
+    out: dict[str, bytes] = {}
+    pos = 0
+    for oid in unique:
+        header_end = raw.index(b"\n", pos)
+        header = raw[pos:header_end].split()
+        size = int(header[2])
+        start = header_end + 1
+        out[oid] = raw[start : start + size]
+        pos = start + size + 1
+    return out
+
+
+def files_at(root: Path, rev: str, folder: str = "records") -> tuple[dict[str, bytes | None], dict[str, str]]:
+    """Record files at a revision (symlinks as None, like the working-tree reader) and their blob ids."""
+    commit = resolve(root, rev)
+    blobs = list_records(root, commit, folder)
+    contents = read_blobs(root, [b.oid for b in blobs if b.mode != "120000"])
+    files = {b.path: (None if b.mode == "120000" else contents[b.oid]) for b in blobs}
+    return files, {b.path: b.oid for b in blobs}
+
+
+def commit_info(root: Path, rev: str) -> dict:
+    fmt = "%H%x00%cI%x00%an%x00%s"
+    h, date, author, subject = _git(root, "log", "-1", f"--format={fmt}", rev).decode().strip().split("\0")
+    return {"commit": h, "date": date, "author": author, "subject": subject}
+
+
+def history(root: Path, path: str) -> list[dict]:
+    """Commits that touched one file, newest first, following renames."""
+    fmt = "%x1e%H%x00%cI%x00%an%x00%s"
+    out = _git(root, "log", "--follow", "--name-only", f"--format={fmt}", "--", path).decode("utf-8", "replace")
+    entries = []
+    for chunk in out.split("\x1e"):
+        if not chunk.strip():
+            continue
+        head, *rest = chunk.strip("\n").splitlines()
+        h, date, author, subject = head.split("\0")
+        entries.append({"commit": h, "date": date, "author": author, "subject": subject, "path": next((r for r in rest if r.strip()), path)})
+    return entries
+
+
+def blob_at(root: Path, commit: str, path: str) -> bytes | None:
+    try:
+        return _git(root, "show", f"{commit}:{path}")
+    except GitError:
+        return None

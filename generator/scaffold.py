@@ -1,0 +1,123 @@
+"""`cadre new`: commented skeletons of new records, with the next free id, in the right folder.
+
+Blanks are left empty (YAML null) on purpose: the skeleton fails validation, naming each
+blank's line, until the clerk has filled it, so nothing half-filled can be merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from .model import Records
+
+_NUMBERED = re.compile(r"(?P<prefix>.*?)(?P<number>[0-9]+)\Z")
+
+
+def next_id(existing: list[str], prefix: str) -> str:
+    """The next id after the highest `<prefix><number>`, keeping the number's width."""
+    numbers = []
+    width = 3
+    for ident in existing:
+        m = _NUMBERED.match(ident)
+        if m and m.group("prefix") == prefix:
+            numbers.append(int(m.group("number")))
+            width = len(m.group("number"))
+    return f"{prefix}{(max(numbers) + 1 if numbers else 1):0{width}d}"
+
+
+def common_prefix(ids: list[str], fallback: str) -> str:
+    prefixes = Counter(m.group("prefix") for i in ids if (m := _NUMBERED.match(i)))
+    return prefixes.most_common(1)[0][0] if prefixes else fallback
+
+
+PERSON = """\
+# 人员记录：填写所有留空的字段后运行 cadre validate。出生日期、性别、身份不公示。
+id: {id}
+name:            # 姓名，例如 张建华
+gender:          # male 男 / female 女
+birth_date:      # 出生日期，例如 1985-06-01
+employment: cadre    # cadre 干部 / worker 工人
+unit: {unit}
+# team: east     # 所在片线或站所编号（没有则删除本行）
+category: staff  # staff 一般工作人员 / deputy 班子副职 / principal 单位主要领导
+leadership_member: false
+post:            # 现任职务，例如 科员
+rank:            # 职级代码，见 records/policy/<年度>.yaml 的 ranks
+status: active
+enforcement: false   # 是否执纪执法人员
+history:
+  - post:        # 与 post 相同
+    unit: {unit}
+    rank:        # 与 rank 相同
+    start:       # 任职日期，例如 2026-02-01
+"""
+
+INCIDENT = """\
+# 问题线索：不写举报人身份；facts 不公示，summary 会在作出决定后公示。
+id: {id}
+person: {person}
+date:            # 发现或查实日期，须在 {year} 年内
+channel:         # 发现途径代码，见政策 channels
+kind:            # situation / banned_behaviour / assignment / conduct_investigation
+# situation:     # kind 为 situation 时：情形代码，见政策 situations
+# behaviour:     # kind 为 banned_behaviour 时：禁止行为代码，见政策 banned_behaviours
+# assignment: {{id: , failure: shirking, done: false}}   # kind 为 assignment 时
+serious: false
+summary:         # 可公示的简要情况
+facts:           # 具体事实（不公开）
+"""
+
+CASE = """\
+# 调整程序：按 核实情况 → 提出初步方案 → 会议决定 → 复核/申诉 的顺序逐步填写。
+id: {id}
+person: {person}
+incidents: []    # 所依据的问题线索编号，例如 [2026-001]
+verification:
+  date:          # 开始核实的日期
+  note:          # 内部记录（不公开）
+# proposal: {{date: , outcome: non_leadership_post, note: }}
+# decision: {{date: , body: county_committee, reference: , outcome: , summary: }}
+"""
+
+SELECTION = """\
+# 竞争上岗：只记录票数合计，不记录谁投给谁。
+id: {id}
+unit: {unit}
+title:           # 例如 某镇2026年竞争上岗
+date:            # 开始日期
+effective:       # 新岗位生效日期
+participants: [] # 参加人员编号
+teams: []        # 例如 - {{team: east, quota: 6, deputy_seats: 1}}
+leader_votes: [] # 片线长公开投票，每个片线每轮一条
+"""
+
+
+def scaffold(kind: str, rec: Records, records_dir: Path, unit: str | None, person: str | None, year: int | None) -> tuple[Path, str]:
+    """The path and text of a new skeleton record. ValueError with a Chinese message on bad options."""
+    if kind == "person":
+        if unit not in rec.units:
+            raise ValueError("请用 --unit 指定已有的单位编号 (give an existing --unit)")
+        ids = [p for p, d in rec.people.items() if d.data["unit"] == unit] or list(rec.people)
+        new = next_id(list(rec.people), common_prefix(ids, f"{unit}-"))
+        return records_dir / "people" / f"{new}.yaml", PERSON.format(id=new, unit=unit)
+    if kind == "incident":
+        if person not in rec.people:
+            raise ValueError("请用 --person 指定已有的人员编号 (give an existing --person)")
+        if year is None:
+            raise ValueError("请用 --year 指定年度 (give --year)")
+        existing = [i for i, d in rec.incidents.items() if d.data["date"].startswith(f"{year}-")]
+        new = next_id(list(rec.incidents), common_prefix(existing, f"{year}-"))
+        return records_dir / "incidents" / str(year) / f"{new}.yaml", INCIDENT.format(id=new, person=person, year=year)
+    if kind == "case":
+        if person not in rec.people:
+            raise ValueError("请用 --person 指定已有的人员编号 (give an existing --person)")
+        new = next_id(list(rec.cases), common_prefix(list(rec.cases), "case-"))
+        return records_dir / "cases" / f"{new}.yaml", CASE.format(id=new, person=person)
+    if kind == "selection":
+        if unit not in rec.units:
+            raise ValueError("请用 --unit 指定已有的单位编号 (give an existing --unit)")
+        new = next_id(list(rec.selections), f"{unit}-")
+        return records_dir / "selections" / f"{new}.yaml", SELECTION.format(id=new, unit=unit)
+    raise ValueError(f"不支持的记录类型 {kind}")
