@@ -14,7 +14,14 @@ import click
 
 from .findings import has_errors, report
 from .outputs import write_atomic
-from .pipeline import ValidationFailed, check_dir, check_files, compute_checked, compute_results
+from .pipeline import (
+    ValidationFailed,
+    check_dir,
+    check_files,
+    compute_checked,
+    compute_results,
+    default_cache,
+)
 
 RECORDS = click.option(
     "--records",
@@ -115,7 +122,7 @@ def _revision(root: Path, rev: str, as_of: dt.date | None):
     from .provenance import digest
 
     files, _oids = gitstore.files_at(root, rev)
-    checked = check_files(files, as_of, "records")
+    checked = check_files(files, as_of, "records", default_cache(root / "records"))
     info = gitstore.commit_info(root, rev)
     return checked, files, {"digest": digest(files), "commit": info["commit"], "date": info["date"], "dirty": False}
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -42,18 +42,35 @@ Path = tuple  # a path of keys and indexes into a document
 
 @dataclass
 class Document:
-    """One loaded record file: its data and where every value sits in the file."""
+    """One loaded record file: its data and where every value sits in the file.
+
+    Positions are only needed to report a finding, so a document loaded on the fast path
+    (or from the cache) keeps its bytes and finds its positions by parsing them again the
+    first time one is asked for; the data is the same either way.
+    """
 
     path: str  # relative, with forward slashes, as shown in findings
     data: dict
-    positions: dict = field(default_factory=dict)  # Path -> (line, col), 1-based
+    raw: bytes | None = None
+    _positions: dict | None = None  # Path -> (line, col), 1-based
+
+    @property
+    def positions(self) -> dict:
+        if self._positions is None:
+            self._positions = (
+                load_bytes(self.path, self.raw, positions=True)._positions
+                if self.raw is not None
+                else {}
+            )
+        return self._positions
 
     def where(self, path: Path) -> tuple[int, int]:
         """Line and column of the value at `path`, or of its nearest located parent."""
+        positions = self.positions
         path = tuple(path)
-        while path not in self.positions and path:
+        while path not in positions and path:
             path = path[:-1]
-        return self.positions.get(path, (1, 1))
+        return positions.get(path, (1, 1))
 
     def key_where(self, path: Path) -> tuple[int, int]:
         """Line and column of the key holding the value at `path` (for missing-field errors)."""
@@ -250,15 +267,25 @@ def _refuse_extras(path: str, ev) -> None:
         )
 
 
-def _build(path: str, events, first, positions: dict, at: tuple, depth: int):
+def _pos(ev) -> tuple[int, int]:
+    return ev.start_mark.line + 1, ev.start_mark.column + 1
+
+
+class _NeedPositions(Exception):
+    """Raised on the fast path when a finding needs positions it did not record."""
+
+
+def _build(path: str, events, first, positions: dict | None, at: tuple, depth: int):
+    """Build the value that starts with event `first`; record positions when asked to."""
     ev = first
     _refuse_extras(path, ev)
-    positions[at] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+    if positions is not None:
+        positions[at] = _pos(ev)
     if depth > MAX_DEPTH:
         raise LoadError(
             error(
                 path,
-                *positions[at],
+                *_pos(ev),
                 "yaml",
                 f"嵌套超过 {MAX_DEPTH} 层 (nesting deeper than {MAX_DEPTH} levels)",
             )
@@ -279,33 +306,43 @@ def _build(path: str, events, first, positions: dict, at: tuple, depth: int):
             if isinstance(kev, MappingEndEvent):
                 return out
             _refuse_extras(path, kev)
-            kline, kcol = kev.start_mark.line + 1, kev.start_mark.column + 1
             if not isinstance(kev, ScalarEvent):
                 raise LoadError(
-                    error(path, kline, kcol, "key", "键必须是文字 (keys must be strings)")
+                    error(path, *_pos(kev), "key", "键必须是文字 (keys must be strings)")
                 )
             key = _scalar(path, kev, as_key=True)
             if key in out:
+                if positions is None:  # the message names the first occurrence's line
+                    raise _NeedPositions
                 first_line = positions[("#key",) + at + (key,)][0]
                 raise LoadError(
                     error(
                         path,
-                        kline,
-                        kcol,
+                        *_pos(kev),
                         f"{key}",
                         f"重复的键 '{key}' (duplicate key; first at line {first_line})",
                         "删除其中一个",
                     )
                 )
-            positions[("#key",) + at + (key,)] = (kline, kcol)
+            if positions is not None:
+                positions[("#key",) + at + (key,)] = _pos(kev)
             out[key] = _build(path, events, next(events), positions, at + (key,), depth + 1)
     raise LoadError(
-        error(path, *positions[at], "yaml", "无法识别的 YAML 结构 (unexpected YAML structure)")
+        error(path, *_pos(ev), "yaml", "无法识别的 YAML 结构 (unexpected YAML structure)")
     )
 
 
-def parse(path: str, text: str) -> Document:
+def parse(path: str, text: str, positions: bool = True) -> Document:
     """Parse one record file's text; raise LoadError naming the file and line."""
+    if not positions:
+        try:
+            return _parse(path, text, None)
+        except _NeedPositions:
+            pass
+    return _parse(path, text, {})
+
+
+def _parse(path: str, text: str, positions: dict | None) -> Document:
     yaml = YAML(typ="safe")
     events = iter(yaml.parse(io.StringIO(text)))
     try:
@@ -327,7 +364,6 @@ def parse(path: str, text: str) -> Document:
                     "删除以 % 开头的行",
                 )
             )
-        positions: dict = {}
         root_ev = next(events)
         data = _build(path, events, root_ev, positions, (), 0)
         next(events)  # document end
@@ -365,14 +401,17 @@ def parse(path: str, text: str) -> Document:
         raise LoadError(
             error(
                 path,
-                *positions[()],
+                *_pos(root_ev),
                 "file",
                 "记录的顶层必须是键值映射 (top level must be a mapping)",
                 "每个记录文件以 `id: ...` 这样的键开始",
             )
         )
-    return Document(path, data, positions)
+    return Document(path, data, None, positions)
 
 
-def load_bytes(path: str, raw: bytes) -> Document:
-    return parse(path, decode(path, raw))
+def load_bytes(path: str, raw: bytes, positions: bool = False) -> Document:
+    """Load one file. Without `positions` the fast path is taken; positions come on demand."""
+    doc = parse(path, decode(path, raw), positions)
+    doc.raw = raw
+    return doc

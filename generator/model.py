@@ -9,8 +9,14 @@ only well-formed data and never need to guard against a wrong type.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
+from .cache import DocumentCache
+from .cache import key as cache_key
 from .findings import Finding, error
 from .loader import Document, LoadError, load_bytes
 from .repository import classify, place_finding
@@ -101,12 +107,47 @@ def _file_matches_place(kind: str, place, doc: Document) -> list[Finding]:
     return out
 
 
+def load_one(kind: str, display: str, raw: bytes) -> tuple[dict | None, list[Finding]]:
+    """Load and schema-check one file: its data when valid, and its findings."""
+    try:
+        doc = load_bytes(display, raw)
+    except LoadError as e:
+        return None, [e.finding]
+    problems = validate_document(kind, doc)
+    return (None if problems else doc.data), problems
+
+
+def _load_chunk(jobs: list[tuple[str, str, bytes]]) -> list[tuple[dict | None, list[Finding]]]:
+    gc.disable()  # bulk loading makes many small objects and no cycles
+    try:
+        return [load_one(*job) for job in jobs]
+    finally:
+        gc.enable()
+
+
+PARALLEL_MIN_FILES = 2000
+
+
+def _load_many(jobs: list[tuple[str, str, bytes]]) -> list[tuple[dict | None, list[Finding]]]:
+    """Load files, on every core when there are enough of them to pay for the processes."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        return _load_chunk(jobs)
+    size = -(-len(jobs) // (workers * 4))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [r for part in pool.map(_load_chunk, chunks) for r in part]
+
+
 def load_records(
-    files: dict[str, bytes | None], prefix: str = "records"
+    files: dict[str, bytes | None], prefix: str = "records", cache: DocumentCache | None = None
 ) -> tuple[Records, list[Finding]]:
     """Load and shape-check every file; return the model of the valid ones and all findings."""
     rec = Records(prefix=prefix)
     findings: list[Finding] = []
+    places: dict[str, tuple] = {}
+    jobs: list[tuple[str, str, bytes]] = []
+    loaded: dict[str, dict] = {}
     for rel in sorted(files):
         display = f"{prefix}/{rel}" if prefix else rel
         place = classify(rel)
@@ -127,13 +168,24 @@ def load_records(
             )
             rec.failed.add(display)
             continue
-        try:
-            doc = load_bytes(display, raw)
-        except LoadError as e:
-            findings.append(e.finding)
+        places[display] = (place, raw)
+        hit = cache.get(cache_key(place.kind, raw)) if cache is not None else None
+        if hit is not None:
+            loaded[display] = hit
+        else:
+            jobs.append((place.kind, display, raw))
+    for (kind, display, raw), (data, problems) in zip(jobs, _load_many(jobs), strict=True):
+        findings += problems
+        if data is None:
             rec.failed.add(display)
             continue
-        problems = validate_document(place.kind, doc) + _file_matches_place(place.kind, place, doc)
+        loaded[display] = data
+        if cache is not None:
+            cache.put(cache_key(kind, raw), data)
+    for display in sorted(loaded):
+        place, raw = places[display]
+        doc = Document(display, loaded[display], raw)
+        problems = _file_matches_place(place.kind, place, doc)
         findings += problems
         if problems:
             rec.failed.add(display)
@@ -153,7 +205,16 @@ def load_records(
         elif place.kind == "incident":
             if place.id in rec.incidents:
                 other = rec.incidents[place.id].path
-                findings.append(error(display, 1, 1, "id", f"编号与 {other} 重复 (duplicate incident id)", "问题线索编号在各年度间也不能重复"))
+                findings.append(
+                    error(
+                        display,
+                        1,
+                        1,
+                        "id",
+                        f"编号与 {other} 重复 (duplicate incident id)",
+                        "问题线索编号在各年度间也不能重复",
+                    )
+                )
                 rec.failed.add(display)
                 continue
             rec.incidents[place.id] = doc

@@ -7,9 +7,11 @@ very same sequence.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import DocumentCache
 from .check import check_all
 from .findings import Finding, error, has_errors, sort_findings
 from .model import Records, default_as_of, load_records
@@ -23,18 +25,35 @@ class Checked:
     as_of: dt.date | None
 
 
+def default_cache(records_dir: Path) -> DocumentCache | None:
+    """The cache beside the records folder, unless CADRE_NO_CACHE is set."""
+    if os.environ.get("CADRE_NO_CACHE"):
+        return None
+    return DocumentCache(records_dir.resolve().parent / ".cache" / "cadre" / "documents.marshal")
+
+
 def check_files(
-    files: dict[str, bytes | None], as_of: dt.date | None = None, prefix: str = "records"
+    files: dict[str, bytes | None],
+    as_of: dt.date | None = None,
+    prefix: str = "records",
+    cache: DocumentCache | None = None,
 ) -> Checked:
     """Load and check a set of record files (from disk or from a git revision)."""
-    rec, findings = load_records(files, prefix)
+    rec, findings = load_records(files, prefix, cache)
+    if cache is not None:
+        cache.save()
     displayed = [f"{prefix}/{rel}" if prefix else rel for rel in files]
     findings = findings + check_all(rec, displayed)
     return Checked(rec, sort_findings(findings), as_of or default_as_of(rec))
 
 
 def check_dir(records_dir: Path, as_of: dt.date | None = None) -> Checked:
-    return check_files(read_tree(records_dir), as_of, records_dir.as_posix().rstrip("/"))
+    return check_files(
+        read_tree(records_dir),
+        as_of,
+        records_dir.as_posix().rstrip("/"),
+        default_cache(records_dir),
+    )
 
 
 class ValidationFailed(Exception):
@@ -53,7 +72,17 @@ def compute_checked(checked: Checked, source: dict) -> tuple[dict, list[Finding]
         raise ValidationFailed(checked.findings)
     if checked.as_of is None:
         where = checked.records.prefix or "records"
-        raise ValidationFailed([error(where, 1, 1, "as_of", "记录中没有任何事件日期，请用 --as-of 指定基准日 (no event dates; pass --as-of)")])
+        raise ValidationFailed(
+            [
+                error(
+                    where,
+                    1,
+                    1,
+                    "as_of",
+                    "记录中没有任何事件日期，请用 --as-of 指定基准日 (no event dates; pass --as-of)",
+                )
+            ]
+        )
     results, findings = compute(checked.records, checked.as_of, source)
     return results, sort_findings(checked.findings + findings)
 
@@ -63,5 +92,7 @@ def compute_results(records_dir: Path, as_of: dt.date | None = None) -> tuple[di
     from .provenance import commit_of, digest
 
     files = read_tree(records_dir)
-    checked = check_files(files, as_of, records_dir.as_posix().rstrip("/"))
+    checked = check_files(
+        files, as_of, records_dir.as_posix().rstrip("/"), default_cache(records_dir)
+    )
     return compute_checked(checked, {"digest": digest(files), **commit_of(records_dir)})

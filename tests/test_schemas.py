@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -101,3 +102,34 @@ def test_incident_facts_and_channel_are_private():
         "situation": "NL01",
         "summary": "公开摘要",
     }
+
+
+def example_documents():
+    """Every record file of the example folders and the mini repository that loads."""
+    from generator.loader import LoadError, load_bytes
+    from generator.repository import classify
+
+    here = Path(__file__).parent
+    roots = [
+        here / "fixtures" / "mini" / "records",
+        *sorted((here / "example-files" / "negative").glob("*/records")),
+    ]
+    for root in roots:
+        for f in sorted(root.rglob("*.yaml")):
+            place = classify(f.relative_to(root).as_posix())
+            if place is None:
+                continue
+            try:
+                yield place.kind, load_bytes(str(f), f.read_bytes())
+            except LoadError:
+                continue
+
+
+def test_fast_and_full_validators_agree_on_every_example():
+    from generator.schema import is_valid, validator
+
+    checked = 0
+    for kind, doc in example_documents():
+        assert is_valid(kind, doc.data) == validator(kind).is_valid(doc.data), doc.path
+        checked += 1
+    assert checked > 20

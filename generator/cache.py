@@ -1,0 +1,71 @@
+"""A content-addressed cache of loaded, schema-valid documents.
+
+The key is a hash of the record kind and the file's bytes, under a version made from the
+schemas and the loader's own source, so a cached value is exactly what loading and
+validating those bytes would give today. Only valid documents are cached: a file with
+findings is always loaded again, with its positions. The cache is an output (ignored by
+git), safe to delete, and never changes a result; it is one `marshal` file written
+atomically, read only by this tool from the repository's own `.cache/` folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from functools import cache
+from pathlib import Path
+
+from .outputs import write_atomic
+
+HERE = Path(__file__).resolve().parent
+
+
+@cache
+def version() -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for f in sorted((HERE.parent / "schemas").glob("*.schema.json")) + [
+        HERE / "loader.py",
+        HERE / "schema.py",
+    ]:
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def key(kind: str, raw: bytes) -> bytes:
+    return hashlib.blake2b(kind.encode() + b"\0" + raw, digest_size=20).digest()
+
+
+class DocumentCache:
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries: dict[bytes, dict] = {}
+        self.used: set[bytes] = set()
+        self.changed = False
+        if path is not None and path.exists():
+            try:
+                stored = marshal.loads(path.read_bytes())
+                if isinstance(stored, dict) and stored.get("version") == version():
+                    self.entries = stored["entries"]
+            except (EOFError, ValueError, TypeError, KeyError, OSError):
+                self.entries = {}  # a damaged cache is simply rebuilt
+
+    def get(self, k: bytes) -> dict | None:
+        data = self.entries.get(k)
+        if data is not None:
+            self.used.add(k)
+        return data
+
+    def put(self, k: bytes, data: dict) -> None:
+        self.entries[k] = data
+        self.used.add(k)
+        self.changed = True
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        if len(self.entries) > 2 * max(len(self.used), 1000):
+            self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+            self.changed = True
+        if self.changed:
+            write_atomic(self.path, marshal.dumps({"version": version(), "entries": self.entries}))
+            self.changed = False

@@ -1,0 +1,52 @@
+"""The content cache never changes a result: same findings and data with and without it."""
+
+from __future__ import annotations
+
+from generator.cache import DocumentCache
+from generator.pipeline import check_files
+from generator.repository import read_tree
+
+
+def snapshot(checked):
+    docs = {d.path: d.data for d in checked.records.all_documents()}
+    return [f.text() for f in checked.findings], docs, checked.as_of
+
+
+def test_cached_run_equals_uncached_run_before_and_after_edits(mini_repo, tmp_path):
+    records = mini_repo / "records"
+    cache_file = tmp_path / "cache" / "documents.marshal"
+
+    def run(cached: bool):
+        cache = DocumentCache(cache_file) if cached else None
+        return snapshot(check_files(read_tree(records), None, "records", cache))
+
+    assert run(True) == run(False)
+    assert cache_file.exists()
+    warm = DocumentCache(cache_file)
+    assert len(warm.entries) == len(list(records.rglob("*.yaml")))
+    assert run(True) == run(False)  # every document from the cache
+
+    person = records / "people" / "hx-003.yaml"
+    person.write_text(
+        person.read_text(encoding="utf-8").replace("post: 科员\n", "post: 副站长\n", 1),
+        encoding="utf-8",
+    )
+    assert run(True) == run(False)  # an edited file is loaded again, not served stale
+
+    person.write_text(
+        person.read_text(encoding="utf-8").replace("unit: hexi", "unit: nowhere"), encoding="utf-8"
+    )
+    cached, uncached = run(True), run(False)
+    assert cached == uncached
+    assert any(
+        ":7:7: unit:" in f for f in cached[0]
+    )  # positions found again for a cached file's finding
+
+
+def test_damaged_cache_is_ignored(mini_repo, tmp_path):
+    cache_file = tmp_path / "documents.marshal"
+    cache_file.write_bytes(b"not a cache")
+    checked = check_files(
+        read_tree(mini_repo / "records"), None, "records", DocumentCache(cache_file)
+    )
+    assert not [f for f in checked.findings if f.severity == "error"]
