@@ -303,5 +303,24 @@ def new(kind: str, records_dir: Path, unit: str | None, person: str | None, year
     click.echo(f"已新建 {path}：填写留空的字段后运行 cadre validate (created; fill the blanks, then validate)")
 
 
+@main.command("audit-site")
+@click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@RECORDS
+def audit_site_command(site_dir: Path, records_dir: Path) -> None:
+    """检查已生成的网站中是否有不应公开的内容 (search a built site for private values and ID- or phone-like numbers).
+
+    Exit 1 and name each file and the record field whose private value it holds.
+    """
+    from .audit import audit_site
+
+    require_dir(records_dir)
+    checked = check_dir(records_dir)
+    leaks = audit_site(site_dir, checked.records)
+    for leak in leaks:
+        click.echo(leak.text())
+    click.echo(f"{len(leaks)} 处问题 (leak(s)) in {site_dir}")
+    sys.exit(1 if leaks else 0)
+
+
 if __name__ == "__main__":
     main()

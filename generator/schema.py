@@ -175,3 +175,19 @@ def project(schema: dict, value):
 def public_view(kind: str, data: dict) -> dict:
     """The public projection of one record (DESIGN section 3, `project` stage)."""
     return project(raw_schema(kind), data)
+
+
+def private_leaves(schema: dict, value, path: tuple = (), private: bool = False):
+    """Yield (path, value) for every scalar the schema does not mark public."""
+    schema = _resolve(schema)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        for key, sub in value.items():
+            sub_schema = props.get(key) or (schema.get("additionalProperties") if isinstance(schema.get("additionalProperties"), dict) else {})
+            hidden = private or not (key in props and props[key].get("x-public") is True)
+            yield from private_leaves(sub_schema, sub, path + (key,), hidden)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from private_leaves(schema.get("items", {}), v, path + (i,), private)
+    elif private:
+        yield path, value
