@@ -27,8 +27,19 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from .model import Records
 
 CATEGORY_SHEETS = {"staff": "一般工作人员", "deputy": "班子副职", "principal": "单位主要领导"}
-GROUPS = {"own_unit": "本单位", "superiors": "上级领导", "related_units": "相关单位", "service_recipients": "服务对象"}
-VOTES = {"raters": "参评人数", "excellent": "优秀", "competent": "称职", "basically_competent": "基本称职", "incompetent": "不称职"}
+GROUPS = {
+    "own_unit": "本单位",
+    "superiors": "上级领导",
+    "related_units": "相关单位",
+    "service_recipients": "服务对象",
+}
+VOTES = {
+    "raters": "参评人数",
+    "excellent": "优秀",
+    "competent": "称职",
+    "basically_competent": "基本称职",
+    "incompetent": "不称职",
+}
 UNGRADED = {"under_investigation": "正在接受调查", "short_tenure": "在岗不足半年", "other": "其他"}
 HEAD = Font(bold=True)
 CODE_FILL = PatternFill("solid", fgColor="DDDDDD")
@@ -51,10 +62,19 @@ class Column:
 
 
 def _columns(template: dict) -> list[Column]:
-    cols = [Column(f"results.{i['id']}", f"实绩·{i['name']}（≤{i['max']}）", Decimal(str(i["max"]))) for i in template["results"]]
-    cols += [Column(f"daily.{i['id']}", f"日常·{i['name']}（≤{i['max']}）", Decimal(str(i["max"]))) for i in template["daily"]]
+    cols = [
+        Column(f"results.{i['id']}", f"实绩·{i['name']}（≤{i['max']}）", Decimal(str(i["max"])))
+        for i in template["results"]
+    ]
+    cols += [
+        Column(f"daily.{i['id']}", f"日常·{i['name']}（≤{i['max']}）", Decimal(str(i["max"])))
+        for i in template["daily"]
+    ]
     for g, gname in GROUPS.items():
-        cols += [Column(f"democratic.{g}.{v}", f"测评·{gname}·{vname}", None, "count") for v, vname in VOTES.items()]
+        cols += [
+            Column(f"democratic.{g}.{v}", f"测评·{gname}·{vname}", None, "count")
+            for v, vname in VOTES.items()
+        ]
     cols.append(Column("report", "工作实绩报告摘要（公示）", None, "text"))
     cols.append(Column("ungraded", "不定等次原因", None, "choice"))
     return cols
@@ -97,7 +117,11 @@ def export_appraisal(rec: Records, unit: str, year: int) -> bytes:
     if (year, unit) in rec.appraisals:
         existing = {e["person"]: e for e in rec.appraisals[(year, unit)].data["entries"]}
     people = sorted(
-        (pid for pid, d in rec.people.items() if d.data["unit"] == unit and d.data["status"] in ("active", "suspended")),
+        (
+            pid
+            for pid, d in rec.people.items()
+            if d.data["unit"] == unit and d.data["status"] in ("active", "suspended")
+        ),
     )
     people += sorted(p for p in existing if p not in people)
     wb = Workbook()
@@ -129,11 +153,27 @@ def export_appraisal(rec: Records, unit: str, year: int) -> bytes:
         for n, col in enumerate(cols, start=3):
             letter = get_column_letter(n)
             if col.maximum is not None:
-                dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=str(col.maximum), showErrorMessage=True, error=f"0 到 {col.maximum} 之间", errorTitle="超出范围")
+                dv = DataValidation(
+                    type="decimal",
+                    operator="between",
+                    formula1="0",
+                    formula2=str(col.maximum),
+                    showErrorMessage=True,
+                    error=f"0 到 {col.maximum} 之间",
+                    errorTitle="超出范围",
+                )
             elif col.kind == "count":
-                dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", showErrorMessage=True, error="非负整数")
+                dv = DataValidation(
+                    type="whole",
+                    operator="greaterThanOrEqual",
+                    formula1="0",
+                    showErrorMessage=True,
+                    error="非负整数",
+                )
             elif col.kind == "choice":
-                dv = DataValidation(type="list", formula1='"' + ",".join(UNGRADED.values()) + '"', allow_blank=True)
+                dv = DataValidation(
+                    type="list", formula1='"' + ",".join(UNGRADED.values()) + '"', allow_blank=True
+                )
             else:
                 continue
             ws.add_data_validation(dv)
@@ -154,7 +194,16 @@ def export_points(rec: Records, unit: str, year: int, month: int) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "积分"
-    for n, (code, label) in enumerate([("person", "人员编号"), ("name", "姓名"), ("class", "积分类别"), ("points", "分值"), ("reason", "事由（公示）")], start=1):
+    for n, (code, label) in enumerate(
+        [
+            ("person", "人员编号"),
+            ("name", "姓名"),
+            ("class", "积分类别"),
+            ("points", "分值"),
+            ("reason", "事由（公示）"),
+        ],
+        start=1,
+    ):
         ws.cell(1, n, code).fill = CODE_FILL
         ws.cell(2, n, label).font = HEAD
         ws.column_dimensions[get_column_letter(n)].width = 16
@@ -164,7 +213,9 @@ def export_points(rec: Records, unit: str, year: int, month: int) -> bytes:
         for e in doc.data["entries"]:
             for item in e["items"]:
                 name = rec.people[e["person"]].data["name"] if e["person"] in rec.people else ""
-                for n, v in enumerate([e["person"], name, item["class"], item["points"], item["reason"]], start=1):
+                for n, v in enumerate(
+                    [e["person"], name, item["class"], item["points"], item["reason"]], start=1
+                ):
                     ws.cell(row, n, v)
                 row += 1
     classes = [c["id"] for c in policy["points"]["classes"]]
@@ -255,7 +306,9 @@ def import_appraisal(rec: Records, wb, meta: dict, target: Path) -> bytes:
                 errors.append(f"{where}: 人员编号 {pid or '(空)'} 不存在 (unknown person)")
                 continue
             if rec.people[pid].data["category"] != cat:
-                errors.append(f"{where}: {pid} 不属于“{title}”类别 (person is in another category's sheet)")
+                errors.append(
+                    f"{where}: {pid} 不属于“{title}”类别 (person is in another category's sheet)"
+                )
                 continue
             if pid in updates:
                 errors.append(f"{where}: {pid} 重复出现 (person listed twice)")
@@ -271,7 +324,9 @@ def import_appraisal(rec: Records, wb, meta: dict, target: Path) -> bytes:
                 elif col.kind == "choice":
                     reverse = {v: k for k, v in UNGRADED.items()}
                     if str(raw).strip() not in reverse:
-                        errors.append(f"{cell}: 应为 {' / '.join(UNGRADED.values())} 之一 (unknown reason)")
+                        errors.append(
+                            f"{cell}: 应为 {' / '.join(UNGRADED.values())} 之一 (unknown reason)"
+                        )
                     else:
                         fields["ungraded"] = reverse[str(raw).strip()]
                 else:
@@ -285,7 +340,14 @@ def import_appraisal(rec: Records, wb, meta: dict, target: Path) -> bytes:
     if target.exists():
         data = yaml.load(target.read_text(encoding="utf-8"))
     else:
-        data = CommentedMap([("year", year), ("unit", unit), ("date", f"{year + 1}-01-20"), ("entries", CommentedSeq())])
+        data = CommentedMap(
+            [
+                ("year", year),
+                ("unit", unit),
+                ("date", f"{year + 1}-01-20"),
+                ("entries", CommentedSeq()),
+            ]
+        )
         data.yaml_set_start_comment(f"{year} 年度考核录入（由 Excel 导入）")
     entries = data["entries"]
     by_person = {e["person"]: e for e in entries}
@@ -295,9 +357,13 @@ def import_appraisal(rec: Records, wb, meta: dict, target: Path) -> bytes:
             entry = CommentedMap([("person", pid)])
             entries.append(entry)
         if "ungraded" in fields:
-            for key in ("results", "daily", "democratic"):
-                entry.pop(key, None)
-            entry["ungraded"] = CommentedMap([("reason", fields.pop("ungraded"))])
+            reason = fields.pop("ungraded")
+            if (entry.get("ungraded") or {}).get("reason") != reason:
+                for key in ("results", "daily", "democratic"):
+                    entry.pop(key, None)
+                ungraded = CommentedMap([("reason", reason)])
+                ungraded.fa.set_flow_style()
+                entry["ungraded"] = ungraded
         elif any(k.startswith(("results.", "daily.")) for k in fields):
             entry.pop("ungraded", None)
         for code, value in fields.items():
@@ -323,20 +389,32 @@ def import_points(rec: Records, wb, meta: dict, target: Path) -> bytes:
             continue
         cls = str(values.get("class") or "").strip()
         if cls not in classes:
-            errors.append(f"积分!C{r}: 积分类别应为 {' / '.join(sorted(classes))} 之一 (unknown class)")
+            errors.append(
+                f"积分!C{r}: 积分类别应为 {' / '.join(sorted(classes))} 之一 (unknown class)"
+            )
         raw = values.get("points")
         try:
             pts = Decimal(str(raw).strip())
             if not pts.is_finite() or abs(pts) > 100:
                 raise InvalidOperation
         except InvalidOperation:
-            errors.append(f"积分!D{r}: 应为 -100 到 100 之间的数字 (points must be a number from -100 to 100)")
+            errors.append(
+                f"积分!D{r}: 应为 -100 到 100 之间的数字 (points must be a number from -100 to 100)"
+            )
             continue
         reason = str(values.get("reason") or "").strip()
         if not reason or "\n" in reason:
-            errors.append(f"积分!E{r}: 事由不能为空，且只写一行 (reason must be one non-empty line)")
+            errors.append(
+                f"积分!E{r}: 事由不能为空，且只写一行 (reason must be one non-empty line)"
+            )
             continue
-        item = CommentedMap([("class", cls), ("points", int(pts) if pts == pts.to_integral_value() else float(pts)), ("reason", reason)])
+        item = CommentedMap(
+            [
+                ("class", cls),
+                ("points", int(pts) if pts == pts.to_integral_value() else float(pts)),
+                ("reason", reason),
+            ]
+        )
         item.fa.set_flow_style()
         entries.setdefault(pid, CommentedSeq()).append(item)
     if errors:
@@ -345,9 +423,19 @@ def import_points(rec: Records, wb, meta: dict, target: Path) -> bytes:
     if target.exists():
         data = yaml.load(target.read_text(encoding="utf-8"))
     else:
-        data = CommentedMap([("year", year), ("month", month), ("unit", unit), ("date", f"{year + (month == 12)}-{month % 12 + 1:02d}-05"), ("entries", CommentedSeq())])
+        data = CommentedMap(
+            [
+                ("year", year),
+                ("month", month),
+                ("unit", unit),
+                ("date", f"{year + (month == 12)}-{month % 12 + 1:02d}-05"),
+                ("entries", CommentedSeq()),
+            ]
+        )
         data.yaml_set_start_comment(f"{year} 年 {month} 月分类积分（由 Excel 导入）")
-    data["entries"] = CommentedSeq(CommentedMap([("person", pid), ("items", items)]) for pid, items in entries.items())
+    data["entries"] = CommentedSeq(
+        CommentedMap([("person", pid), ("items", items)]) for pid, items in entries.items()
+    )
     buf = io.StringIO()
     yaml.dump(data, buf)
     return buf.getvalue().encode("utf-8")
@@ -357,7 +445,9 @@ def read_workbook(raw: bytes):
     try:
         return load_workbook(io.BytesIO(raw), data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
-        raise SheetError([f"无法读取工作簿 (not a readable .xlsx workbook: {type(e).__name__})"]) from None
+        raise SheetError(
+            [f"无法读取工作簿 (not a readable .xlsx workbook: {type(e).__name__})"]
+        ) from None
 
 
 def target_path(rec: Records, records_dir: Path, meta: dict) -> Path:
@@ -372,5 +462,11 @@ def target_path(rec: Records, records_dir: Path, meta: dict) -> Path:
     if meta.get("kind") == "appraisal":
         return records_dir / "appraisals" / str(int(meta["year"])) / f"{meta['unit']}.yaml"
     if meta.get("kind") == "points":
-        return records_dir / "points" / str(int(meta["year"])) / f"{int(meta['month']):02d}" / f"{meta['unit']}.yaml"
+        return (
+            records_dir
+            / "points"
+            / str(int(meta["year"]))
+            / f"{int(meta['month']):02d}"
+            / f"{meta['unit']}.yaml"
+        )
     raise SheetError(["_meta: 未知的工作簿类型 (unknown workbook kind)"])
