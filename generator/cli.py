@@ -111,9 +111,9 @@ def compute(records_dir: Path, as_of: str | None, out: str) -> None:
         click.echo(text, nl=False)
     else:
         write_atomic(Path(out), text.encode("utf-8"))
-    warnings = [f for f in findings if f.severity == "warning"]
-    if warnings:
-        click.echo(report(warnings, "text"), err=True)
+    if findings:
+        click.echo(report(findings, "text"), err=True)
+    sys.exit(1 if has_errors(findings) else 0)
 
 
 def _revision(root: Path, rev: str, as_of: dt.date | None):
@@ -320,6 +320,19 @@ def audit_site_command(site_dir: Path, records_dir: Path) -> None:
         click.echo(leak.text())
     click.echo(f"{len(leaks)} 处问题 (leak(s)) in {site_dir}")
     sys.exit(1 if leaks else 0)
+
+
+@main.command()
+@click.option("--people", "people", type=click.IntRange(1, 2_000_000), required=True, help="人数 (number of people).")
+@click.option("--units", "units", type=click.IntRange(1, 100_000), default=None, help="单位数，默认每 80 人一个 (units; default one per 80 people).")
+@click.option("--years", "years", type=click.IntRange(1, 10), default=2, show_default=True, help="考核年度数 (appraisal years).")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="输出目录 (output folder).")
+def synth(people: int, units: int | None, years: int, out: Path) -> None:
+    """生成合成的县或省数据，用于性能测试 (write a deterministic synthetic repository for benchmarks)."""
+    from .synth import write_repository
+
+    count = write_repository(out, people, units, years, Path(__file__).resolve().parent.parent)
+    click.echo(f"已生成 {count} 个记录文件于 {out} (record files written)")
 
 
 if __name__ == "__main__":
