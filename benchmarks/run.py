@@ -1,0 +1,127 @@
+"""The benchmark: every stage on one synthetic repository, as seconds and as a ratio to the floor.
+
+    python benchmarks/run.py --people 10000 --people 100000 [--build-max 10000] [--keep DIR]
+
+For each size it writes a synthetic repository (`cadre synth`), makes it a git repository,
+and measures in order: the floor (a bare YAML parse of every record file with PyYAML's C
+loader, nothing else), `cadre validate` cold (no cache), `cadre compute`, `cadre build`
+(only up to --build-max people), `cadre diff` of a one-file change (after a first diff has
+filled the cache), and `cadre validate` again with nothing changed. Each step runs in a
+fresh process; the table goes to benchmarks/RESULTS.md with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FLOOR = """
+import sys, time, pathlib, yaml, resource
+t = time.perf_counter()
+n = 0
+for p in sorted(pathlib.Path("records").rglob("*.yaml")):
+    yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)
+    n += 1
+e = time.perf_counter() - t
+print("\\n@@" + __import__("json").dumps({"seconds": e, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "exit": 0, "files": n}), file=sys.stderr)
+"""
+
+
+def run(args: list[str], cwd: Path, env: dict) -> dict:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    marker = done.stderr.rsplit("@@", 1)
+    if len(marker) != 2:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    result = json.loads(marker[1])
+    return result
+
+
+def git(cwd: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.org", "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.org"}
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+def measure(people: int, build: bool, workdir: Path) -> list[tuple[str, dict]]:
+    repo = workdir / f"synth-{people}"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    cadre = [sys.executable, str(HERE / "measure.py")]
+    t = time.perf_counter()
+    subprocess.run([*cadre[:1], "-m", "generator.cli", "synth", "--people", str(people), "--out", str(repo)], check=True, env=env, capture_output=True)
+    print(f"  synth {people}: {time.perf_counter() - t:.1f}s", flush=True)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "synthetic records")
+    steps: list[tuple[str, dict]] = []
+    steps.append(("floor: bare YAML parse (PyYAML C)", run([sys.executable, "-c", FLOOR], repo, env)))
+    shutil.rmtree(repo / ".cache", ignore_errors=True)
+    steps.append(("validate, cold", run([*cadre, "validate"], repo, env)))
+    steps.append(("compute (cache warm)", run([*cadre, "compute", "--out", str(workdir / "results.json")], repo, env)))
+    if build:
+        steps.append(("build (cache warm)", run([*cadre, "build", "--out", str(workdir / f"site-{people}")], repo, env)))
+    # a one-file change on a branch: one score in one appraisal file
+    target = sorted((repo / "records" / "appraisals").rglob("*.yaml"))[-1]
+    text = target.read_text(encoding="utf-8")
+    git(repo, "checkout", "-q", "-b", "change")
+    # one superiors' tally moves one vote from competent to excellent: one democratic score changes
+    tally = "superiors: {raters: 5, excellent: 2, competent: 3"
+    assert tally in text
+    target.write_text(text.replace(tally, "superiors: {raters: 5, excellent: 3, competent: 2", 1), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "one score")
+    run([*cadre, "diff", "main", "change"], repo, env)  # fills the cache for both revisions
+    steps.append(("diff of a one-file change (cache warm)", run([*cadre, "diff", "main", "change"], repo, env)))
+    steps.append(("validate, nothing changed (cache warm)", run([*cadre, "validate"], repo, env)))
+    return steps
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, action="append", help="sizes to measure (repeatable)")
+    parser.add_argument("--build-max", type=int, default=10_000, help="largest size at which to measure the site build")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the synthetic repositories in this folder")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    sizes = args.people or [10_000, 100_000]
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="cadre-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    lines = ["# Benchmark results", "", f"Machine: {machine()}.", "",
+             "One run of `python benchmarks/run.py`; each step in a fresh process, on the same synthetic repository "
+             "(`cadre synth`). Ratio is to the floor: a bare YAML parse of every record file with PyYAML's C loader.", ""]
+    for people in sizes:
+        print(f"measuring {people} people", flush=True)
+        steps = measure(people, people <= args.build_max, workdir)
+        floor = steps[0][1]["seconds"]
+        lines += [f"## {people:,} people ({steps[0][1].get('files', '?')} record files)", "", "| step | seconds | × floor | peak memory (MB) | exit |", "|---|---:|---:|---:|---:|"]
+        for name, r in steps:
+            lines.append(f"| {name} | {r['seconds']:.2f} | {r['seconds'] / floor:.2f} | {r['peak_mb']:.0f} | {r['exit']} |")
+            print(f"  {name}: {r['seconds']:.2f}s ({r['seconds'] / floor:.2f}x floor), {r['peak_mb']:.0f} MB, exit {r['exit']}", flush=True)
+        lines.append("")
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+    if args.keep is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(f"written {args.out}")
+
+
+if __name__ == "__main__":
+    main()
