@@ -18,9 +18,7 @@ from .pipeline import (
     ValidationFailed,
     check_dir,
     check_files,
-    compute_checked,
     compute_results,
-    default_cache,
 )
 
 RECORDS = click.option(
@@ -116,17 +114,6 @@ def compute(records_dir: Path, as_of: str | None, out: str) -> None:
     sys.exit(1 if has_errors(findings) else 0)
 
 
-def _revision(root: Path, rev: str, as_of: dt.date | None):
-    """Check and compute the records of one git revision, without touching the working tree."""
-    from . import gitstore
-    from .provenance import digest
-
-    files, _oids = gitstore.files_at(root, rev)
-    checked = check_files(files, as_of, "records", default_cache(root / "records"))
-    info = gitstore.commit_info(root, rev)
-    return checked, files, {"digest": digest(files), "commit": info["commit"], "date": info["date"], "dirty": False}
-
-
 @main.command()
 @click.argument("base")
 @click.argument("head")
@@ -141,34 +128,19 @@ def diff(base: str, head: str, as_of: str | None, fmt: str, link_base: str | Non
     changed; 1 only when HEAD has validation errors.
     """
     from . import gitstore
-    from .diff import outcome_diff, to_json, to_markdown
+    from .diff import to_json, to_markdown
+    from .review import names, revision_diff
 
     day = parse_as_of(as_of)
     try:
         root = gitstore.toplevel(Path.cwd())
-        head_checked, _, head_source = _revision(root, head, day)
-        base_checked, _, base_source = _revision(root, base, day)
+        d, base_side, head_side = revision_diff(root, base, head, day)
     except gitstore.GitError as e:
         raise click.UsageError(str(e)) from None
-    day = day or head_checked.as_of or base_checked.as_of
-    head_checked.as_of = base_checked.as_of = day
-
-    def results_of(checked, source):
-        try:
-            results, findings = compute_checked(checked, source)
-        except ValidationFailed as e:
-            return {}, [f.__dict__ for f in e.findings]
-        return results, [f.__dict__ for f in findings]
-
-    head_results, head_findings = results_of(head_checked, head_source)
-    base_results, base_findings = results_of(base_checked, base_source)
-    d = outcome_diff(base_results, head_results, base_findings, head_findings)
-    d.head_errors = [f for f in head_findings if f["severity"] == "error"]
     if fmt == "json":
         click.echo(json.dumps(to_json(d), ensure_ascii=False, indent=2))
     else:
-        names = {pid: doc.data["name"] for pid, doc in {**base_checked.records.people, **head_checked.records.people}.items()}
-        click.echo(to_markdown(d, names, base_source["commit"], head_source["commit"], link_base), nl=False)
+        click.echo(to_markdown(d, names(base_side, head_side), base_side.source["commit"], head_side.source["commit"], link_base), nl=False)
     sys.exit(1 if d.head_errors else 0)
 
 
