@@ -202,3 +202,10 @@ def test_pull_request_workflow_never_holds_a_write_token():
     assert "pull_request_target" not in check["on"]
     comment = (HERE.parent / ".github/workflows/pr-comment.yml").read_text(encoding="utf-8")
     assert "actions/checkout" not in comment  # the job with a write token never runs the PR's code
+
+
+def test_codeowners_routes_every_units_records():
+    owners = (HERE.parent / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    for unit in sorted((HERE.parent / "records" / "units").glob("*.yaml")):
+        for pattern in (f"/records/units/{unit.name}", f"/records/appraisals/*/{unit.name}", f"/records/points/*/*/{unit.name}"):
+            assert any(line.split()[0] == pattern for line in owners.splitlines() if line.strip() and not line.startswith("#")), pattern
