@@ -55,3 +55,43 @@ def test_demo_records_are_valid(cli, monkeypatch):
     monkeypatch.chdir(HERE.parent)
     result = cli("validate")
     assert result.exit_code == 0, result.output
+
+
+HOSTILE = [c for c in NEGATIVE if c.name.startswith(("loader-", "id-", "layout-"))]
+
+
+def _limit_memory():  # runs in the child before exec
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (500 * 2**20, 500 * 2**20))
+
+
+@pytest.mark.parametrize("case", HOSTILE, ids=[c.name for c in HOSTILE])
+def test_hostile_input_is_refused_within_10_seconds_and_500_mb(case, mini_repo):
+    """As a user runs it: a fresh process under a 500 MB address-space limit and a 10 s timeout."""
+    import subprocess
+    import sys
+
+    overlay(case, mini_repo)
+    if case.name == "loader-alias-bomb":  # make the bomb big enough to matter if it ever expanded
+        bomb = mini_repo / "records/people/hx-003.yaml"
+        bomb.write_text(
+            bomb.read_text(encoding="utf-8")
+            + "".join(
+                f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}, *l{i - 1}]\n" for i in range(1, 30)
+            ),
+            encoding="utf-8",
+        )
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "validate"],
+        cwd=mini_repo,
+        capture_output=True,
+        text=True,
+        timeout=10,
+        preexec_fn=_limit_memory,
+        env={"CADRE_NO_CACHE": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    first = (case / "expected").read_text(encoding="utf-8").splitlines()[0]
+    assert first.split(":")[0] in done.stdout

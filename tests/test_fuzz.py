@@ -8,6 +8,7 @@ runs many more by hand.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -24,8 +25,12 @@ FILES = read_tree(MINI)
 NAMES = sorted(FILES)
 DATA = {rel: load_bytes(rel, FILES[rel]).data for rel in NAMES}
 
-settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
@@ -35,10 +40,8 @@ def run_pipeline(rel: str, raw: bytes) -> None:
     checked = check_files(files, None, "records")
     for finding in checked.findings:
         assert finding.path.startswith("records/") and finding.line >= 1
-    try:
+    with contextlib.suppress(ValidationFailed):  # errors found: nothing is computed, which is right
         compute_checked(checked, {"digest": "x", "commit": None, "date": None, "dirty": None})
-    except ValidationFailed:
-        pass
 
 
 @given(st.sampled_from(NAMES), st.data())
@@ -75,9 +78,16 @@ def replaced(value, at, new):
 
 
 odd_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, allow_infinity=False, width=32)
-    | st.text(max_size=12) | st.sampled_from(["2025-02-30", "hx-003", "hexi", "east", "NL01", "", "excellent", "1/0"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["id", "date", "person", "x"]), inner, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False, width=32)
+    | st.text(max_size=12)
+    | st.sampled_from(["2025-02-30", "hx-003", "hexi", "east", "NL01", "", "excellent", "1/0"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["id", "date", "person", "x"]), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
