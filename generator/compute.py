@@ -24,8 +24,17 @@ from .selection import compute_selections
 from .tenure import compute_tenure
 
 
+def _sort_key(value) -> tuple:
+    """Numbers in numeric order (rank 2 before rank 10), missing values last, the rest as text."""
+    if value is None:
+        return (2, 0, "")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return (0, value, "")
+    return (1, 0, str(value))
+
+
 def _order(items: list[dict], *keys: str) -> list[dict]:
-    return sorted(items, key=lambda d: tuple(str(d.get(k, "")) for k in keys))
+    return sorted(items, key=lambda d: tuple(_sort_key(d.get(k)) for k in keys))
 
 
 def compute(rec: Records, as_of: dt.date, source: dict) -> tuple[dict, list[Finding]]:
