@@ -18,6 +18,7 @@ from .pipeline import (
     ValidationFailed,
     check_dir,
     check_files,
+    compute_checked,
     compute_results,
 )
 
@@ -75,14 +76,22 @@ def main() -> None:
 @AS_OF
 @FORMAT
 def validate(records_dir: Path, as_of: str | None, fmt: str) -> None:
-    """校验全部记录 (validate every record: schema, then rules across records)."""
+    """校验全部记录 (validate every record: schema, then rules across records).
+
+    When the records pass, the rules are also computed, because some are only known then
+    (the procedure's windows and order, F6; the outcome's fit, F7; a promotion inside a
+    no-promotion period, A5); their findings are reported the same way.
+    """
     day = parse_as_of(as_of)
     require_dir(records_dir)
     checked = check_dir(records_dir, day)
-    text = report(checked.findings, fmt)
+    findings = checked.findings
+    if not has_errors(findings) and checked.as_of is not None:
+        _results, findings = compute_checked(checked, {"digest": None, "commit": None, "date": None, "dirty": None})
+    text = report(findings, fmt)
     if text:
         click.echo(text)
-    sys.exit(1 if has_errors(checked.findings) else 0)
+    sys.exit(1 if has_errors(findings) else 0)
 
 
 @main.command()
