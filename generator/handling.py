@@ -274,7 +274,7 @@ def _in_unit_during(person: dict, unit: str, year: int) -> bool:
     return any(
         s["unit"] == unit
         and parse_date(s["start"]) <= last
-        and ("end" not in s or parse_date(s["end"]) >= first)
+        and ("end" not in s or parse_date(s["end"]) > first)
         for s in person["history"]
     )
 
