@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import MOBILE, RESIDENT_ID
 from .model import Records
+from .privacy import MOBILE, RESIDENT_ID
 from .schema import private_leaves, public_view, raw_schema
 
 KIND_OF = {

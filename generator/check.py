@@ -8,7 +8,6 @@ section 5 where one applies (Q1, Q2, A1, ...) and otherwise the field.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
@@ -17,10 +16,6 @@ from .findings import Finding, error, warning
 from .loader import Document
 from .model import Records
 
-RESIDENT_ID = re.compile(
-    r"(?<![0-9])[1-9][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])"
-)
-MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 ACTIVE = ("active", "suspended")
 
 
@@ -57,48 +52,6 @@ def check_name_clashes(files: list[str]) -> list[Finding]:
             )
         else:
             seen[key] = path
-    return out
-
-
-def _strings(value, path=()):
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield path + (k,), k
-            yield from _strings(v, path + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, path + (i,))
-    elif isinstance(value, int) and not isinstance(value, bool):
-        yield path, str(value)
-
-
-def check_sensitive_numbers(rec: Records) -> list[Finding]:
-    """No resident-ID-like or mobile-number-like strings anywhere (DESIGN section 4)."""
-    out = []
-    for doc in rec.all_documents():
-        for path, text in _strings(doc.data):
-            if RESIDENT_ID.search(text):
-                out.append(
-                    _err(
-                        doc,
-                        path,
-                        "privacy",
-                        "疑似身份证号码，记录中不得保存 (looks like a resident ID number)",
-                        "删除该号码；人员用编号标识",
-                    )
-                )
-            elif MOBILE.search(text):
-                out.append(
-                    _err(
-                        doc,
-                        path,
-                        "privacy",
-                        "疑似个人手机号码，记录中不得保存 (looks like a mobile number)",
-                        "删除该号码；公示只写机关座机",
-                    )
-                )
     return out
 
 
@@ -739,7 +692,7 @@ def check_references(rec: Records) -> list[Finding]:
 
 def check_all(rec: Records, files: list[str]) -> list[Finding]:
     """Tier two over the whole model."""
-    out = check_name_clashes(files) + check_sensitive_numbers(rec)
+    out = check_name_clashes(files)
     for doc in rec.policies.values():
         out += check_policy(doc)
     out += check_units(rec) + check_people(rec) + check_quotas(rec)

@@ -19,6 +19,7 @@ from .cache import DocumentCache
 from .cache import key as cache_key
 from .findings import Finding, error
 from .loader import Document, LoadError, load_bytes
+from .privacy import sensitive_numbers
 from .repository import classify, place_finding
 from .schema import validate_document
 
@@ -113,7 +114,7 @@ def load_one(kind: str, display: str, raw: bytes) -> tuple[dict | None, list[Fin
         doc = load_bytes(display, raw)
     except LoadError as e:
         return None, [e.finding]
-    problems = validate_document(kind, doc)
+    problems = validate_document(kind, doc) + sensitive_numbers(display, raw.decode("utf-8"))
     return (None if problems else doc.data), problems
 
 
