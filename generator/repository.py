@@ -74,18 +74,18 @@ def read_tree(records_dir: Path) -> dict[str, bytes | None]:
     the repository into the postings); they map to None and the model reports them.
     """
     files: dict[str, bytes | None] = {}
-    for root, dirs, names in os.walk(records_dir):
+    base = os.fspath(records_dir)
+    for root, dirs, names in os.walk(base):
         dirs.sort()
+        rel_root = os.path.relpath(root, base).replace(os.sep, "/")
+        prefix = "" if rel_root == "." else rel_root + "/"
         for name in sorted(names):
-            full = Path(root) / name
-            rel = full.relative_to(records_dir).as_posix()
             if name in IGNORED:
                 continue
-            if full.is_symlink():
-                files[rel] = None
+            full = os.path.join(root, name)
+            if os.path.islink(full):
+                files[prefix + name] = None
                 continue
             with open(full, "rb") as fh:
-                files[rel] = fh.read(
-                    2_000_000
-                )  # beyond the loader's limit; never read a huge file whole
+                files[prefix + name] = fh.read(2_000_000)  # beyond the loader's limit; never read a huge file whole
     return files

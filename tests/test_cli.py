@@ -58,3 +58,13 @@ def test_every_command_has_help(cli):
     for name, command in main.commands.items():
         assert command.help, f"{name} has no help text"
         assert cli(name, "--help").exit_code == 0
+
+
+def test_a_symbolic_link_is_refused_not_followed(mini_repo, cli, tmp_path):
+    secret = tmp_path / "outside.yaml"
+    secret.write_text("id: hx-009\nname: 外部文件\n", encoding="utf-8")
+    (mini_repo / "records/people/hx-009.yaml").symlink_to(secret)
+    result = cli("validate", "--records", str(mini_repo / "records"))
+    assert result.exit_code == 1
+    assert "people/hx-009.yaml:1:1: file: 记录文件不能是符号链接" in result.output
+    assert "外部文件" not in result.output
