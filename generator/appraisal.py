@@ -241,10 +241,11 @@ def months_in_post(history: list[dict], year: int) -> int:
             periods.append([start, end])
     total = 0
     for start, end in periods:
-        months = 0
-        while add_months(start, months + 1) <= end:
-            months += 1
-        total += months
+        # the largest k with add_months(start, k) <= end; add_months only grows with k
+        months = (end.year - start.year) * 12 + end.month - start.month
+        if add_months(start, months) > end:
+            months -= 1
+        total += max(months, 0)
     return total
 
 

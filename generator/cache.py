@@ -69,3 +69,34 @@ class DocumentCache:
         if self.changed:
             write_atomic(self.path, marshal.dumps({"version": version(), "entries": self.entries}))
             self.changed = False
+
+
+@cache
+def code_version() -> str:
+    """Every module and schema: a computed result is reused only by the very same code."""
+    h = hashlib.blake2b(digest_size=16)
+    for f in sorted(HERE.glob("*.py")) + sorted((HERE.parent / "schemas").glob("*.json")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def results_path(cache_dir: Path, records_digest: str, as_of: str | None) -> Path:
+    """Where the findings and results computed from exactly these records are kept."""
+    k = hashlib.blake2b(f"{code_version()}|{records_digest}|{as_of or 'default'}".encode(), digest_size=20).hexdigest()
+    return cache_dir / "results" / f"{k}.marshal"
+
+
+def load_results(path: Path) -> dict | None:
+    try:
+        value = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def store_results(path: Path, value: dict) -> None:
+    folder = path.parent
+    if folder.exists():  # keep the last few only: results are large and cheap to make again
+        for old in sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime)[:-7]:
+            old.unlink(missing_ok=True)
+    write_atomic(path, marshal.dumps(value))

@@ -15,11 +15,9 @@ import click
 from .findings import has_errors, report
 from .outputs import write_atomic
 from .pipeline import (
-    ValidationFailed,
+    check_and_compute,
     check_dir,
     check_files,
-    compute_checked,
-    compute_results,
 )
 
 RECORDS = click.option(
@@ -84,10 +82,7 @@ def validate(records_dir: Path, as_of: str | None, fmt: str) -> None:
     """
     day = parse_as_of(as_of)
     require_dir(records_dir)
-    checked = check_dir(records_dir, day)
-    findings = checked.findings
-    if not has_errors(findings) and checked.as_of is not None:
-        _results, findings = compute_checked(checked, {"digest": None, "commit": None, "date": None, "dirty": None})
+    _results, findings = check_and_compute(records_dir, day)
     text = report(findings, fmt)
     if text:
         click.echo(text)
@@ -108,10 +103,9 @@ def compute(records_dir: Path, as_of: str | None, out: str) -> None:
     """计算考核、积分、竞争上岗、处理和任期结果，输出 JSON (compute the results JSON)."""
     day = parse_as_of(as_of)
     require_dir(records_dir)
-    try:
-        results, findings = compute_results(records_dir, day)
-    except ValidationFailed as e:
-        click.echo(report(e.findings, "text"), err=True)
+    results, findings = check_and_compute(records_dir, day)
+    if results is None:
+        click.echo(report(findings, "text"), err=True)
         sys.exit(1)
     text = json.dumps(results, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     if out == "-":

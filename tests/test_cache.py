@@ -50,3 +50,17 @@ def test_damaged_cache_is_ignored(mini_repo, tmp_path):
         read_tree(mini_repo / "records"), None, "records", DocumentCache(cache_file)
     )
     assert not [f for f in checked.findings if f.severity == "error"]
+
+
+def test_results_reused_only_for_the_same_bytes(mini_repo, cli, monkeypatch):
+    monkeypatch.chdir(mini_repo)
+    first = cli("compute")
+    stored = list((mini_repo / ".cache" / "cadre" / "results").glob("*.marshal"))
+    assert first.exit_code == 0 and len(stored) == 1
+    assert cli("compute").output == first.output  # served from the stored run
+    path = mini_repo / "records/appraisals/2025/hexi.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("r02: 30}", "r02: 20}", 1), encoding="utf-8")
+    changed = cli("compute").output
+    assert changed != first.output
+    monkeypatch.setenv("CADRE_NO_CACHE", "1")
+    assert cli("compute").output == changed  # the cached run equals a run without any cache
