@@ -411,6 +411,7 @@ def check_appraisals(rec: Records) -> list[Finding]:
     """A1 inputs: the items of the person's category template, none above its maximum; A2 tallies."""
     out = []
     appraised: dict[tuple[int, str], str] = {}
+    templates: dict[tuple, dict] = {}
     for (year, uid), doc in sorted(rec.appraisals.items()):
         a = doc.data
         if uid not in rec.units:
@@ -465,8 +466,12 @@ def check_appraisals(rec: Records) -> list[Finding]:
                         )
                     )
                     continue
-                items = {i["id"]: i for i in tpl[comp]}
+                items = templates.get((year, person.data["category"], comp))
+                if items is None:
+                    items = templates[(year, person.data["category"], comp)] = {i["id"]: i for i in tpl[comp]}
                 given = e[comp]
+                if given.keys() == items.keys() and all(given[c] <= items[c]["max"] for c in items):
+                    continue  # the common case: every item present and within its maximum
                 for code in items:
                     if code not in given:
                         out.append(

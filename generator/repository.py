@@ -46,7 +46,10 @@ class Place:
 
 def classify(relpath: str) -> Place | None:
     """The kind and id a path under records/ stands for, or None if it fits no kind."""
+    first = relpath.split("/", 1)[0]
     for kind, pattern in LAYOUT:
+        if pattern.pattern[: len(first) + 1] != first + "/":
+            continue  # each kind lives in its own top folder; skip the others' patterns
         m = pattern.match(relpath)
         if m:
             g = m.groupdict()

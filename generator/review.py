@@ -28,9 +28,9 @@ class Side:
     source: dict
 
 
-def read_side(root: Path, rev: str, as_of: dt.date | None) -> Side:
+def read_side(root: Path, rev: str, as_of: dt.date | None, cache) -> Side:
     files, oids = gitstore.files_at(root, rev)
-    checked = check_files(files, as_of, "records", default_cache(root / "records"))
+    checked = check_files(files, as_of, "records", cache)
     info = gitstore.commit_info(root, rev)
     return Side(
         checked,
@@ -54,8 +54,9 @@ def _results(side: Side, units: set[str] | None) -> tuple[dict, list[dict]]:
 def revision_diff(
     root: Path, base: str, head: str, as_of: dt.date | None, scoped: bool = True
 ) -> tuple[OutcomeDiff, Side, Side]:
-    head_side = read_side(root, head, as_of)
-    base_side = read_side(root, base, as_of)
+    cache = default_cache(root / "records")  # one cache serves both sides
+    head_side = read_side(root, head, as_of, cache)
+    base_side = read_side(root, base, as_of, cache)
     day = as_of or head_side.checked.as_of or base_side.checked.as_of
     head_side.checked.as_of = base_side.checked.as_of = day
     changed = {
