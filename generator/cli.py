@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from .cli_site import build, serve
 from .findings import has_errors, report
 from .outputs import write_atomic
 from .pipeline import (
@@ -308,6 +309,10 @@ def synth(people: int, units: int | None, years: int, out: Path) -> None:
 
     count = write_repository(out, people, units, years, Path(__file__).resolve().parent.parent)
     click.echo(f"已生成 {count} 个记录文件于 {out} (record files written)")
+
+
+main.add_command(build)
+main.add_command(serve)
 
 
 if __name__ == "__main__":
