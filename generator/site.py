@@ -467,6 +467,7 @@ def build_site(records_dir: Path, out: Path, as_of: dt.date | None = None) -> Bu
     Raises ValidationFailed (records with errors) or SiteError; in both cases `out` is
     left as it was.
     """
+    out = Path(os.path.abspath(out))  # mkdocs runs in another folder: relative paths would land there
     check_out_dir(out, records_dir)
     files = read_tree(records_dir)
     checked = check_files(files, as_of, records_dir.as_posix().rstrip("/"))

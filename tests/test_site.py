@@ -715,3 +715,19 @@ def test_projection_passes_only_allowed_results(tmp_path):
             "clause": "A5条文",
         }
     ]
+
+
+def test_build_with_the_default_relative_out_folder_fills_it(tmp_path, monkeypatch):
+    """The README's command: `cadre build` from the repository root, writing ./site."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    repo = tmp_path / "repo"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "mini", repo)
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["build"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert (repo / "site" / "index.html").exists()
+    assert (repo / "site" / "search" / "search_index.json").exists()
+    assert not list(repo.glob(".site.*"))
