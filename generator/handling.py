@@ -56,9 +56,6 @@ FIRST_MEASURES = {
     "staff": ("suspension_first", "先待岗再处理"),
 }
 
-# F5: "同一事项被交办2次以上" is the definition of a repeated matter, not a tunable figure.
-REPEATED_ASSIGNMENT = 2
-
 OUTCOME_LABELS = {
     "no_change": "不作调整",
     "transfer": "交流（调离）",
@@ -391,10 +388,10 @@ def assignments(rec: Records, incidents: list[Document], ends: dict[str, dt.date
             )
         )
     for (pid, matter), docs in sorted(per_matter.items()):
-        if len(docs) < REPEATED_ASSIGNMENT or docs[-1].data["assignment"]["done"]:
-            continue
         day = _incident_day(docs[-1])
         pyear, policy = policy_in_force(rec, day.year)
+        if len(docs) < policy["repeated_assignment"] or docs[-1].data["assignment"]["done"]:
+            continue
         share = policy["consequences"]["deduction_share"]
         pct = percent(share)
         the_basis = basis(pyear, CLAUSE_F5_REPEAT.format(pct=pct), [d.path for d in docs])

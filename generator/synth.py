@@ -164,6 +164,7 @@ def policy(year: int) -> dict:
         ],
         "handling_order": ["enforcement", "leader", "staff"],
         "accountability_threshold": 3,
+        "repeated_assignment": 2,
         "terms": {"years": 5, "max_consecutive": 2, "notice_months": 6},
         "retirement": {
             "notice_months": 12,

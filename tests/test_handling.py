@@ -87,6 +87,7 @@ banned_behaviours:
   - {code: JZ01, name: 打牌}
 handling_order: [enforcement, leader, staff]
 accountability_threshold: 3
+repeated_assignment: 2
 terms: {years: 5, max_consecutive: 2, notice_months: 6, max_years_at_rank: 15}
 retirement:
   notice_months: 12
