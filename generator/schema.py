@@ -42,8 +42,8 @@ _STRICT_TYPES = Draft202012Validator.TYPE_CHECKER.redefine(
     "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
 )
 StrictValidator = validators.extend(Draft202012Validator, type_checker=_STRICT_TYPES)
-# Where a file may hold a whole number written with a decimal point, the compiled check
-# (which follows the JSON Schema meaning) is skipped and the strict validator decides.
+# The compiled check follows the JSON Schema meaning (3.0 is an integer); where a file may
+# hold such a number, a walk of the document looks for one in an integer's place.
 _INTEGRAL_FLOAT = re.compile(rb"(?<![0-9.])[0-9]+\.0*(?![0-9])")
 
 
@@ -94,6 +94,23 @@ def is_valid(kind: str, data: dict) -> bool:
     return True
 
 
+def _float_for_integer(schema: dict, value) -> bool:
+    """Whether a number with a decimal point sits where the schema asks for an integer."""
+    schema = _resolve(schema)
+    if isinstance(value, float):
+        return schema.get("type") == "integer"
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        return any(
+            _float_for_integer(props[k] if k in props else (extra if isinstance(extra, dict) else {}), v)
+            for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return any(_float_for_integer(schema.get("items", {}), v) for v in value)
+    return False
+
+
 def _field(path) -> str:
     return ".".join(str(p) for p in path) or "(top)"
 
@@ -138,8 +155,11 @@ def _message(err) -> tuple[str, str]:
 
 def validate_document(kind: str, doc: Document) -> list[Finding]:
     """Tier one: the shape of one document, each error placed on its line."""
-    fast = doc.raw is not None and not _INTEGRAL_FLOAT.search(doc.raw)
-    if fast and is_valid(kind, doc.data):
+    if (
+        doc.raw is not None
+        and is_valid(kind, doc.data)
+        and (not _INTEGRAL_FLOAT.search(doc.raw) or not _float_for_integer(raw_schema(kind), doc.data))
+    ):
         return []
     findings = []
     for err in sorted(
