@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 
@@ -291,7 +292,9 @@ def _build(path: str, events, first, positions: dict | None, at: tuple, depth: i
             )
         )
     if isinstance(ev, ScalarEvent):
-        return _scalar(path, ev, as_key=False)
+        value = _scalar(path, ev, as_key=False)
+        # Short texts (codes, dates, ids) repeat across thousands of records: keep one copy.
+        return sys.intern(value) if type(value) is str and len(value) <= 24 else value
     if isinstance(ev, SequenceStartEvent):
         out = []
         while True:
@@ -310,7 +313,7 @@ def _build(path: str, events, first, positions: dict | None, at: tuple, depth: i
                 raise LoadError(
                     error(path, *_pos(kev), "key", "键必须是文字 (keys must be strings)")
                 )
-            key = _scalar(path, kev, as_key=True)
+            key = sys.intern(_scalar(path, kev, as_key=True))  # shared: thousands of files use the same keys
             if key in out:
                 if positions is None:  # the message names the first occurrence's line
                     raise _NeedPositions

@@ -34,6 +34,7 @@ FOLDER_HINT = (
     "incidents/<年度>/<编号>.yaml 或 cases/<编号>.yaml；编号只用小写字母、数字和连字符"
 )
 IGNORED = {"README.md", ".gitkeep"}
+READ_LIMIT = 2_000_000  # beyond the loader's own size limit, so an oversize file is still reported
 
 
 @dataclass(frozen=True)
@@ -90,5 +91,9 @@ def read_tree(records_dir: Path) -> dict[str, bytes | None]:
                 files[prefix + name] = None
                 continue
             with open(full, "rb") as fh:
-                files[prefix + name] = fh.read(2_000_000)  # beyond the loader's limit; never read a huge file whole
+                # Never read a huge file whole (the loader refuses anything over its limit), and
+                # never ask for a large buffer per small file: each would be a memory mapping of
+                # its own, and a province's hundred thousand files exhaust the system's map count.
+                size = os.fstat(fh.fileno()).st_size
+                files[prefix + name] = fh.read(min(size, READ_LIMIT) + 1)
     return files
