@@ -5,60 +5,21 @@ Exit codes: 0 clean, 1 findings with errors (or a failed build), 2 usage errors.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 import click
 
+from .cli_common import AS_OF, FORMAT, RECORDS, parse_as_of, require_dir
 from .cli_site import build, serve
 from .findings import has_errors, report
-from .outputs import write_atomic
+from .outputs import open_atomic, write_atomic
 from .pipeline import (
     check_and_compute,
     check_dir,
     check_files,
 )
-
-RECORDS = click.option(
-    "--records",
-    "records_dir",
-    default="records",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="记录目录 (the records folder).",
-)
-AS_OF = click.option(
-    "--as-of",
-    "as_of",
-    default=None,
-    help="计算基准日 YYYY-MM-DD；默认取记录中最晚的事件日期 (as-of date; defaults to the latest event date in the records).",
-)
-FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="输出格式 (output format): text, json, or github annotations.",
-)
-
-
-def parse_as_of(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else dt.date.fromisoformat("x")
-    except ValueError:
-        raise click.BadParameter(
-            "请用 YYYY-MM-DD 格式，例如 2026-01-22 (use YYYY-MM-DD)", param_hint="--as-of"
-        ) from None
-
-
-def require_dir(path: Path) -> None:
-    if not path.is_dir():
-        raise click.UsageError(f"找不到记录目录 {path} (records folder not found)")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,11 +69,14 @@ def compute(records_dir: Path, as_of: str | None, out: str) -> None:
     if results is None:
         click.echo(report(findings, "text"), err=True)
         sys.exit(1)
-    text = json.dumps(results, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     if out == "-":
-        click.echo(text, nl=False)
+        stream = click.get_text_stream("stdout")
+        json.dump(results, stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
     else:
-        write_atomic(Path(out), text.encode("utf-8"))
+        with open_atomic(Path(out)) as fh:  # streamed: a province's results need not sit in memory twice
+            json.dump(results, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
     if findings:
         click.echo(report(findings, "text"), err=True)
     sys.exit(1 if has_errors(findings) else 0)
@@ -122,8 +86,19 @@ def compute(records_dir: Path, as_of: str | None, out: str) -> None:
 @click.argument("base")
 @click.argument("head")
 @AS_OF
-@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True, help="输出格式 (output format).")
-@click.option("--link-base", default=None, help="记录文件链接的前缀，例如 https://git.example/county/blob/<head> (prefix for links to record files).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="输出格式 (output format).",
+)
+@click.option(
+    "--link-base",
+    default=None,
+    help="记录文件链接的前缀，例如 https://git.example/county/blob/<head> (prefix for links to record files).",
+)
 def diff(base: str, head: str, as_of: str | None, fmt: str, link_base: str | None) -> None:
     """比较两个版本计算结果的变化，供审核 (outcome changes between two git revisions, for review).
 
@@ -144,14 +119,30 @@ def diff(base: str, head: str, as_of: str | None, fmt: str, link_base: str | Non
     if fmt == "json":
         click.echo(json.dumps(to_json(d), ensure_ascii=False, indent=2))
     else:
-        click.echo(to_markdown(d, names(base_side, head_side), base_side.source["commit"], head_side.source["commit"], link_base), nl=False)
+        click.echo(
+            to_markdown(
+                d,
+                names(base_side, head_side),
+                base_side.source["commit"],
+                head_side.source["commit"],
+                link_base,
+            ),
+            nl=False,
+        )
     sys.exit(1 if d.head_errors else 0)
 
 
 @main.command()
 @click.argument("record_id")
 @RECORDS
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="输出格式 (output format).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式 (output format).",
+)
 def log(record_id: str, records_dir: Path, fmt: str) -> None:
     """一条记录的修改历史 (the git history of one record: commit, author, date, message, changed fields).
 
@@ -167,7 +158,12 @@ def log(record_id: str, records_dir: Path, fmt: str) -> None:
         raise click.UsageError(f"找不到编号为 {record_id} 的记录 (no record with this id)")
     try:
         root = gitstore.toplevel(records_dir)
-        logs = {p.resolve().relative_to(root).as_posix(): record_log(root, p.resolve().relative_to(root).as_posix()) for p in paths}
+        logs = {
+            p.resolve().relative_to(root).as_posix(): record_log(
+                root, p.resolve().relative_to(root).as_posix()
+            )
+            for p in paths
+        }
     except gitstore.GitError as e:
         raise click.UsageError(f"不在 git 仓库中 (not in a git repository): {e}") from None
     if fmt == "json":
@@ -178,7 +174,11 @@ def log(record_id: str, records_dir: Path, fmt: str) -> None:
         if not entries:
             click.echo("  （尚未提交 not committed yet）")
         for e in entries:
-            fields = "、".join(e["fields"]) if e["fields"] else {"created": "新建", "deleted": "删除"}.get(e["change"], "")
+            fields = (
+                "、".join(e["fields"])
+                if e["fields"]
+                else {"created": "新建", "deleted": "删除"}.get(e["change"], "")
+            )
             click.echo(f"  {e['commit'][:10]} {e['date'][:10]} {e['author']}: {e['subject']}")
             if fields:
                 click.echo(f"      {fields}")
@@ -193,16 +193,33 @@ def export_group() -> None:
 @RECORDS
 @click.option("--unit", required=True, help="单位编号 (unit id).")
 @click.option("--year", required=True, type=int, help="年度 (year).")
-@click.option("--month", type=click.IntRange(1, 12), default=None, help="月份：给出时导出月度积分表，否则导出年度考核表 (month: a points sheet; otherwise an appraisal sheet).")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="输出文件，默认 <单位>-<年度>[-<月份>].xlsx (output file).")
-def export_sheet(records_dir: Path, unit: str, year: int, month: int | None, out: Path | None) -> None:
+@click.option(
+    "--month",
+    type=click.IntRange(1, 12),
+    default=None,
+    help="月份：给出时导出月度积分表，否则导出年度考核表 (month: a points sheet; otherwise an appraisal sheet).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="输出文件，默认 <单位>-<年度>[-<月份>].xlsx (output file).",
+)
+def export_sheet(
+    records_dir: Path, unit: str, year: int, month: int | None, out: Path | None
+) -> None:
     """导出考核或积分工作簿 (one row per person, the item columns of each category, validation lists and maxima)."""
     from .sheets import SheetError, export_appraisal, export_points
 
     require_dir(records_dir)
     checked = check_dir(records_dir)
     try:
-        data = export_points(checked.records, unit, year, month) if month else export_appraisal(checked.records, unit, year)
+        data = (
+            export_points(checked.records, unit, year, month)
+            if month
+            else export_appraisal(checked.records, unit, year)
+        )
     except SheetError as e:
         raise click.UsageError("\n".join(e.messages)) from None
     out = out or Path(f"{unit}-{year}" + (f"-{month:02d}" if month else "") + ".xlsx")
@@ -240,7 +257,9 @@ def import_sheet(file: Path, records_dir: Path) -> None:
         wb = read_workbook(file.read_bytes())
         meta = read_meta(wb)
         target = target_path(checked.records, records_dir, meta)
-        new = (import_points if meta["kind"] == "points" else import_appraisal)(checked.records, wb, meta, target)
+        new = (import_points if meta["kind"] == "points" else import_appraisal)(
+            checked.records, wb, meta, target
+        )
     except SheetError as e:
         click.echo("\n".join(f"{file.name}:{m}" for m in e.messages), err=True)
         sys.exit(1)
@@ -251,7 +270,10 @@ def import_sheet(file: Path, records_dir: Path) -> None:
     mine = [f for f in after.findings if f.severity == "error" and f.path.endswith(rel)]
     if mine:
         click.echo(report(mine, "text"), err=True)
-        click.echo("未写入：导入后的记录有错误 (nothing written: the imported record would not validate)", err=True)
+        click.echo(
+            "未写入：导入后的记录有错误 (nothing written: the imported record would not validate)",
+            err=True,
+        )
         sys.exit(1)
     write_atomic(target, new)
     click.echo(f"已写入 {target} (written); 请运行 cadre validate 并提交拉取请求")
@@ -263,7 +285,9 @@ def import_sheet(file: Path, records_dir: Path) -> None:
 @click.option("--unit", default=None, help="单位编号（person、selection 需要）(unit id).")
 @click.option("--person", default=None, help="人员编号（incident、case 需要）(person id).")
 @click.option("--year", type=int, default=None, help="年度（incident 需要）(year).")
-def new(kind: str, records_dir: Path, unit: str | None, person: str | None, year: int | None) -> None:
+def new(
+    kind: str, records_dir: Path, unit: str | None, person: str | None, year: int | None
+) -> None:
     """新建一条带注释的记录骨架，使用下一个空闲编号 (write a commented skeleton with the next free id)."""
     from .scaffold import scaffold
 
@@ -276,7 +300,9 @@ def new(kind: str, records_dir: Path, unit: str | None, person: str | None, year
     if path.exists():
         raise click.UsageError(f"{path} 已存在 (already exists)")
     write_atomic(path, text.encode("utf-8"))
-    click.echo(f"已新建 {path}：填写留空的字段后运行 cadre validate (created; fill the blanks, then validate)")
+    click.echo(
+        f"已新建 {path}：填写留空的字段后运行 cadre validate (created; fill the blanks, then validate)"
+    )
 
 
 @main.command("audit-site")
@@ -299,10 +325,35 @@ def audit_site_command(site_dir: Path, records_dir: Path) -> None:
 
 
 @main.command()
-@click.option("--people", "people", type=click.IntRange(1, 2_000_000), required=True, help="人数 (number of people).")
-@click.option("--units", "units", type=click.IntRange(1, 100_000), default=None, help="单位数，默认每 80 人一个 (units; default one per 80 people).")
-@click.option("--years", "years", type=click.IntRange(1, 10), default=2, show_default=True, help="考核年度数 (appraisal years).")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="输出目录 (output folder).")
+@click.option(
+    "--people",
+    "people",
+    type=click.IntRange(1, 2_000_000),
+    required=True,
+    help="人数 (number of people).",
+)
+@click.option(
+    "--units",
+    "units",
+    type=click.IntRange(1, 100_000),
+    default=None,
+    help="单位数，默认每 80 人一个 (units; default one per 80 people).",
+)
+@click.option(
+    "--years",
+    "years",
+    type=click.IntRange(1, 10),
+    default=2,
+    show_default=True,
+    help="考核年度数 (appraisal years).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="输出目录 (output folder).",
+)
 def synth(people: int, units: int | None, years: int, out: Path) -> None:
     """生成合成的县或省数据，用于性能测试 (write a deterministic synthetic repository for benchmarks)."""
     from .synth import write_repository

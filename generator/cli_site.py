@@ -6,7 +6,6 @@ it) so that the group can import these commands without a cycle.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import http.server
 import sys
@@ -14,17 +13,10 @@ from pathlib import Path
 
 import click
 
+from .cli_common import AS_OF, RECORDS, parse_as_of
 from .findings import report
 from .pipeline import ValidationFailed
 
-_records = click.option(
-    "--records",
-    "records_dir",
-    default="records",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="记录目录 (the records folder).",
-)
 _out = click.option(
     "--out",
     "out",
@@ -33,32 +25,13 @@ _out = click.option(
     type=click.Path(path_type=Path),
     help="网站输出目录；构建成功后才替换 (the site folder; replaced only after a successful build).",
 )
-_as_of = click.option(
-    "--as-of",
-    "as_of",
-    default=None,
-    help="计算基准日 YYYY-MM-DD；默认取记录中最晚的事件日期 (as-of date; defaults to the latest event date in the records).",
-)
-
-
-def _day(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        if len(value) != 10:
-            raise ValueError(value)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            "请用 YYYY-MM-DD 格式，例如 2026-01-22 (use YYYY-MM-DD)", param_hint="--as-of"
-        ) from None
 
 
 def _build(records_dir: Path, out: Path, as_of: str | None) -> None:
     """Build, or print why not and exit 1; the previous site stays as it was."""
     from .site import SiteError, build_site
 
-    day = _day(as_of)
+    day = parse_as_of(as_of)
     if not records_dir.is_dir():
         raise click.UsageError(f"找不到记录目录 {records_dir} (records folder not found)")
     try:
@@ -88,9 +61,9 @@ def _build(records_dir: Path, out: Path, as_of: str | None) -> None:
 
 
 @click.command()
-@_records
+@RECORDS
 @_out
-@_as_of
+@AS_OF
 def build(records_dir: Path, out: Path, as_of: str | None) -> None:
     """生成公示网站 (build the public-posting site).
 
@@ -101,9 +74,9 @@ def build(records_dir: Path, out: Path, as_of: str | None) -> None:
 
 
 @click.command()
-@_records
+@RECORDS
 @_out
-@_as_of
+@AS_OF
 @click.option(
     "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="端口 (port)."
 )

@@ -9,13 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-GRADE_LABELS = {
-    "excellent": "优秀",
-    "competent": "称职",
-    "basically_competent": "基本称职",
-    "incompetent": "不称职",
-    "ungraded": "不定等次",
-}
+from .labels import GRADE_LABELS
 
 
 @dataclass
@@ -81,9 +75,24 @@ def _appraisal_changes(base: list[dict], head: list[dict]) -> list[Change]:
         src = (b or a).get("sources", [None])[0]
         person, year = key
         if a is None or b is None or a["grade"] != b["grade"]:
-            out.append(Change("grade", person, f"{year} 年度等次", _fmt_grade(a), _fmt_grade(b), src))
-        if a and b and (a.get("total") != b.get("total") or a.get("components") != b.get("components")):
-            out.append(Change("score", person, f"{year} 年度总分", str(a.get("total")), str(b.get("total")), src))
+            out.append(
+                Change("grade", person, f"{year} 年度等次", _fmt_grade(a), _fmt_grade(b), src)
+            )
+        if (
+            a
+            and b
+            and (a.get("total") != b.get("total") or a.get("components") != b.get("components"))
+        ):
+            out.append(
+                Change(
+                    "score",
+                    person,
+                    f"{year} 年度总分",
+                    str(a.get("total")),
+                    str(b.get("total")),
+                    src,
+                )
+            )
     return out
 
 
@@ -100,7 +109,16 @@ def _action_changes(base: list[dict], head: list[dict]) -> list[Change]:
         if a is not None and b is not None and a.get("until") == b.get("until"):
             continue
         src = ((b or a).get("basis") or {}).get("sources", [None])
-        out.append(Change("action", key[0], key[1], _fmt_action(a) if a else None, _fmt_action(b) if b else None, src[0] if src else None))
+        out.append(
+            Change(
+                "action",
+                key[0],
+                key[1],
+                _fmt_action(a) if a else None,
+                _fmt_action(b) if b else None,
+                src[0] if src else None,
+            )
+        )
     return out
 
 
@@ -130,11 +148,29 @@ def _selection_changes(base: list[dict], head: list[dict]) -> list[Change]:
     old, new = _placements(base), _placements(head)
     for key in sorted(old.keys() | new.keys()):
         if old.get(key) != new.get(key):
-            out.append(Change("placement", key[1], f"{key[0]} 岗位", old.get(key), new.get(key), f"records/selections/{key[0]}.yaml"))
+            out.append(
+                Change(
+                    "placement",
+                    key[1],
+                    f"{key[0]} 岗位",
+                    old.get(key),
+                    new.get(key),
+                    f"records/selections/{key[0]}.yaml",
+                )
+            )
     old_w, new_w = _winners(base), _winners(head)
     for key in sorted(old_w.keys() | new_w.keys()):
         if old_w.get(key) != new_w.get(key):
-            out.append(Change("selection", None, f"{key[0]} {key[1]} {key[2]}", old_w.get(key), new_w.get(key), f"records/selections/{key[0]}.yaml"))
+            out.append(
+                Change(
+                    "selection",
+                    None,
+                    f"{key[0]} {key[1]} {key[2]}",
+                    old_w.get(key),
+                    new_w.get(key),
+                    f"records/selections/{key[0]}.yaml",
+                )
+            )
     return out
 
 
@@ -158,7 +194,9 @@ def _points_totals(points) -> dict[tuple, str]:
     def walk(node):
         if isinstance(node, dict):
             if "person" in node and "year" in node and "total" in node and "month" not in node:
-                out[(node["person"], node["year"])] = str(node["total"]) + (f"（{node['tier']}）" if node.get("tier") else "")
+                out[(node["person"], node["year"])] = str(node["total"]) + (
+                    f"（{node['tier']}）" if node.get("tier") else ""
+                )
             for v in node.values():
                 walk(v)
         elif isinstance(node, list):
@@ -178,7 +216,9 @@ def _points_changes(base, head) -> list[Change]:
     ]
 
 
-def outcome_diff(base: dict, head: dict, base_findings: list[dict], head_findings: list[dict]) -> OutcomeDiff:
+def outcome_diff(
+    base: dict, head: dict, base_findings: list[dict], head_findings: list[dict]
+) -> OutcomeDiff:
     """Everything a reviewer should see move between two revisions' results."""
     d = OutcomeDiff()
     d.changes += _appraisal_changes(base.get("appraisals", []), head.get("appraisals", []))
@@ -204,22 +244,44 @@ def _link(path: str | None, link_base: str | None) -> str:
     return f"[{_cell(path)}]({link_base.rstrip('/')}/{path})" if link_base else f"`{path}`"
 
 
-def to_markdown(d: OutcomeDiff, names: dict[str, str], base_rev: str, head_rev: str, link_base: str | None = None) -> str:
+def to_markdown(
+    d: OutcomeDiff,
+    names: dict[str, str],
+    base_rev: str,
+    head_rev: str,
+    link_base: str | None = None,
+) -> str:
     lines = [f"**{d.summary()}**", "", f"`{base_rev[:12]}` → `{head_rev[:12]}`", ""]
     if d.head_errors:
         lines += ["### 校验错误 (validation errors in HEAD)", ""]
-        lines += [f"- `{f['path']}:{f['line']}:{f['col']}` {f['rule']}: {_cell(f['message'])}" for f in d.head_errors]
+        lines += [
+            f"- `{f['path']}:{f['line']}:{f['col']}` {f['rule']}: {_cell(f['message'])}"
+            for f in d.head_errors
+        ]
         lines.append("")
     if d.changes:
-        lines += ["### 结果变化 (outcome changes)", "", "| 人员 | 事项 | 原 | 新 | 依据记录 |", "|---|---|---|---|---|"]
+        lines += [
+            "### 结果变化 (outcome changes)",
+            "",
+            "| 人员 | 事项 | 原 | 新 | 依据记录 |",
+            "|---|---|---|---|---|",
+        ]
         for c in sorted(d.changes, key=lambda c: (c.person or "", c.kind, c.what)):
             who = f"{names.get(c.person, '')}（{c.person}）" if c.person else "—"
-            lines.append(f"| {_cell(who)} | {_cell(c.what)} | {_cell(c.old)} | {_cell(c.new)} | {_link(c.source, link_base)} |")
+            lines.append(
+                f"| {_cell(who)} | {_cell(c.what)} | {_cell(c.old)} | {_cell(c.new)} | {_link(c.source, link_base)} |"
+            )
         lines.append("")
-    for title, items in (("新出现的问题 (introduced findings)", d.introduced), ("已解决的问题 (resolved findings)", d.resolved)):
+    for title, items in (
+        ("新出现的问题 (introduced findings)", d.introduced),
+        ("已解决的问题 (resolved findings)", d.resolved),
+    ):
         if items:
             lines += [f"### {title}", ""]
-            lines += [f"- {f.get('severity', 'error')} `{f['path']}:{f['line']}` {f['rule']}: {_cell(f['message'])}" for f in items]
+            lines += [
+                f"- {f.get('severity', 'error')} `{f['path']}:{f['line']}` {f['rule']}: {_cell(f['message'])}"
+                for f in items
+            ]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

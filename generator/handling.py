@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from .dates import days_between, end_of_year, iso, parse_date
 from .findings import Finding, error, warning
+from .labels import OUTCOME_LABELS
 from .loader import Document
 from .model import Records
 
@@ -56,16 +57,6 @@ FIRST_MEASURES = {
     "staff": ("suspension_first", "先待岗再处理"),
 }
 
-OUTCOME_LABELS = {
-    "no_change": "不作调整",
-    "transfer": "交流（调离）",
-    "professional_post": "改任专业技术岗位",
-    "non_leadership_post": "改任非领导职务",
-    "resignation": "引咎辞职",
-    "removal": "免职",
-    "demotion": "降职",
-    "dismissal": "辞退",
-}
 
 # F6: severity of outcomes, light to heavy, so that a review or appeal never makes a measure
 # worse. It follows the order of 《中国共产党组织处理规定（试行）》 (2021): 调整职务 (transfer,

@@ -17,20 +17,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .labels import CATEGORY_LABELS, GRADE_LABELS, OUTCOME_LABELS
 from .model import Records
 from .postings import policy_year
 from .schema import public_view
 
 GRADES = ("excellent", "competent", "basically_competent", "incompetent", "ungraded")
-GRADE_LABELS = {
-    "excellent": "优秀",
-    "competent": "称职",
-    "basically_competent": "基本称职",
-    "incompetent": "不称职",
-    "ungraded": "不定等次",
-}
 PENDING_LABEL = "待定（同分待考核委员会研究决定）"
-CATEGORY_LABELS = {"principal": "单位主要领导", "deputy": "班子副职", "staff": "一般工作人员"}
 CATEGORY_ORDER = ("principal", "deputy", "staff")
 UNIT_KINDS = {"township": "乡镇", "department": "县直机关", "institution": "事业单位"}
 KIND_LABELS = {
@@ -38,16 +31,6 @@ KIND_LABELS = {
     "points": "月度积分",
     "selection": "竞争上岗",
     "decision": "干部调整",
-}
-OUTCOME_LABELS = {
-    "no_change": "不作调整",
-    "transfer": "交流（调离）",
-    "professional_post": "改任专业技术岗位",
-    "non_leadership_post": "改任非领导职务",
-    "resignation": "引咎辞职",
-    "removal": "免职",
-    "demotion": "降职",
-    "dismissal": "辞退",
 }
 STEP_RESULTS = {"upheld": "维持原决定", "changed": "变更处理方式"}
 INCIDENT_KINDS = {
