@@ -70,9 +70,8 @@ def compute(records_dir: Path, as_of: str | None, out: str) -> None:
         click.echo(report(findings, "text"), err=True)
         sys.exit(1)
     if out == "-":
-        stream = click.get_text_stream("stdout")
-        json.dump(results, stream, ensure_ascii=False, indent=2)
-        stream.write("\n")
+        json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
     else:
         with open_atomic(Path(out)) as fh:  # streamed: a province's results need not sit in memory twice
             json.dump(results, fh, ensure_ascii=False, indent=2)
