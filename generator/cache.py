@@ -82,7 +82,9 @@ def code_version() -> str:
 
 def results_path(cache_dir: Path, records_digest: str, as_of: str | None) -> Path:
     """Where the findings and results computed from exactly these records are kept."""
-    k = hashlib.blake2b(f"{code_version()}|{records_digest}|{as_of or 'default'}".encode(), digest_size=20).hexdigest()
+    k = hashlib.blake2b(
+        f"{code_version()}|{records_digest}|{as_of or 'default'}".encode(), digest_size=20
+    ).hexdigest()
     return cache_dir / "results" / f"{k}.marshal"
 
 

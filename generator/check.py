@@ -407,11 +407,91 @@ def check_quotas(rec: Records) -> list[Finding]:
 # ---------------------------------------------------------------- appraisal and points inputs
 
 
-def check_appraisals(rec: Records) -> list[Finding]:
-    """A1 inputs: the items of the person's category template, none above its maximum; A2 tallies."""
+def _entry_findings(doc: Document, n: int, e: dict, tpl: dict, items_of: dict) -> list[Finding]:
+    """A1 and A2 for one appraisal entry: the template's items, none above its maximum; tallies."""
+    out: list[Finding] = []
+    if "ungraded" in e:
+        return out
+    for comp in ("results", "daily"):
+        if comp not in e:
+            out.append(
+                _err(
+                    doc,
+                    ("entries", n),
+                    "A1",
+                    f"缺少 {comp} 得分 (missing {comp} scores)",
+                    "不定等次的人员请填写 ungraded",
+                )
+            )
+            continue
+        items = items_of[comp]
+        given = e[comp]
+        if given.keys() == items.keys() and all(given[c] <= items[c]["max"] for c in items):
+            continue  # the common case: every item present and within its maximum
+        for code in items:
+            if code not in given:
+                out.append(
+                    _err(
+                        doc,
+                        ("entries", n, comp),
+                        "A1",
+                        f"缺少小项 {code}（{items[code]['name']}） (missing item)",
+                        "按本人类别的计分模板补齐",
+                    )
+                )
+        for code, score in given.items():
+            if code not in items:
+                out.append(
+                    _err(
+                        doc,
+                        ("entries", n, comp, code),
+                        "A1",
+                        f"小项 {code} 不在{tpl['name']}模板中 (unknown item)",
+                        "检查人员类别和小项代码",
+                    )
+                )
+            elif Decimal(str(score)) > Decimal(str(items[code]["max"])):
+                out.append(
+                    _err(
+                        doc,
+                        ("entries", n, comp, code),
+                        "A1",
+                        f"超过小项满分 {items[code]['max']} (score above the item's maximum)",
+                    )
+                )
+    for group, t in e.get("democratic", {}).items():
+        votes = t["excellent"] + t["competent"] + t["basically_competent"] + t["incompetent"]
+        if votes > t["raters"]:
+            out.append(
+                _err(
+                    doc,
+                    ("entries", n, "democratic", group),
+                    "A2",
+                    f"票数合计 {votes} 超过参评人数 {t['raters']} (more votes than raters)",
+                )
+            )
+    if not e.get("democratic"):
+        out.append(
+            _err(
+                doc,
+                ("entries", n),
+                "A2",
+                "缺少民主测评票数 (no democratic-evaluation tallies)",
+            )
+        )
+    return out
+
+
+def check_appraisals(rec: Records, memo: dict | None = None) -> list[Finding]:
+    """A1 inputs: the items of the person's category template, none above its maximum; A2 tallies.
+
+    `memo` (optional) carries the per-entry findings between the two sides of a diff: an
+    entry object and a template object that are the very same on both sides (served from
+    one cache) give the same findings, so the second side reuses them.
+    """
     out = []
     appraised: dict[tuple[int, str], str] = {}
-    templates: dict[tuple, dict] = {}
+    templates: dict[int, dict] = {}
     for (year, uid), doc in sorted(rec.appraisals.items()):
         a = doc.data
         if uid not in rec.units:
@@ -451,80 +531,19 @@ def check_appraisals(rec: Records) -> list[Finding]:
                     )
                 )
             appraised[(year, pid)] = doc.path
-            if "ungraded" in e:
-                continue
             tpl = policy["templates"][person.data["category"]]
-            for comp in ("results", "daily"):
-                if comp not in e:
-                    out.append(
-                        _err(
-                            doc,
-                            ("entries", n),
-                            "A1",
-                            f"缺少 {comp} 得分 (missing {comp} scores)",
-                            "不定等次的人员请填写 ungraded",
-                        )
-                    )
-                    continue
-                items = templates.get((year, person.data["category"], comp))
-                if items is None:
-                    items = templates[(year, person.data["category"], comp)] = {i["id"]: i for i in tpl[comp]}
-                given = e[comp]
-                if given.keys() == items.keys() and all(given[c] <= items[c]["max"] for c in items):
-                    continue  # the common case: every item present and within its maximum
-                for code in items:
-                    if code not in given:
-                        out.append(
-                            _err(
-                                doc,
-                                ("entries", n, comp),
-                                "A1",
-                                f"缺少小项 {code}（{items[code]['name']}） (missing item)",
-                                "按本人类别的计分模板补齐",
-                            )
-                        )
-                for code, score in given.items():
-                    if code not in items:
-                        out.append(
-                            _err(
-                                doc,
-                                ("entries", n, comp, code),
-                                "A1",
-                                f"小项 {code} 不在{tpl['name']}模板中 (unknown item)",
-                                "检查人员类别和小项代码",
-                            )
-                        )
-                    elif Decimal(str(score)) > Decimal(str(items[code]["max"])):
-                        out.append(
-                            _err(
-                                doc,
-                                ("entries", n, comp, code),
-                                "A1",
-                                f"超过小项满分 {items[code]['max']} (score above the item's maximum)",
-                            )
-                        )
-            for group, t in e.get("democratic", {}).items():
-                votes = (
-                    t["excellent"] + t["competent"] + t["basically_competent"] + t["incompetent"]
-                )
-                if votes > t["raters"]:
-                    out.append(
-                        _err(
-                            doc,
-                            ("entries", n, "democratic", group),
-                            "A2",
-                            f"票数合计 {votes} 超过参评人数 {t['raters']} (more votes than raters)",
-                        )
-                    )
-            if not e.get("democratic"):
-                out.append(
-                    _err(
-                        doc,
-                        ("entries", n),
-                        "A2",
-                        "缺少民主测评票数 (no democratic-evaluation tallies)",
-                    )
-                )
+            key = (id(tpl), id(e))
+            found = memo.get(key) if memo is not None else None
+            if found is None:
+                items_of = templates.get(id(tpl))
+                if items_of is None:
+                    items_of = templates[id(tpl)] = {
+                        c: {i["id"]: i for i in tpl[c]} for c in ("results", "daily")
+                    }
+                found = _entry_findings(doc, n, e, tpl, items_of)
+                if memo is not None:
+                    memo[key] = found
+            out += found
     return out
 
 
@@ -695,11 +714,11 @@ def check_references(rec: Records) -> list[Finding]:
     return out
 
 
-def check_all(rec: Records, files: list[str]) -> list[Finding]:
+def check_all(rec: Records, files: list[str], memo: dict | None = None) -> list[Finding]:
     """Tier two over the whole model."""
     out = check_name_clashes(files)
     for doc in rec.policies.values():
         out += check_policy(doc)
     out += check_units(rec) + check_people(rec) + check_quotas(rec)
-    out += check_appraisals(rec) + check_points(rec) + check_references(rec)
+    out += check_appraisals(rec, memo) + check_points(rec) + check_references(rec)
     return out

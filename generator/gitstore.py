@@ -18,11 +18,17 @@ class GitError(Exception):
 
 def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
     try:
-        done = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=root, input=input, capture_output=True, check=False
+        )
     except OSError as e:
         raise GitError(f"无法运行 git (cannot run git): {e.strerror}") from None
     if done.returncode != 0:
-        raise GitError(done.stderr.decode("utf-8", "replace").strip().splitlines()[-1] if done.stderr else "git failed")
+        raise GitError(
+            done.stderr.decode("utf-8", "replace").strip().splitlines()[-1]
+            if done.stderr
+            else "git failed"
+        )
     return done.stdout
 
 
@@ -77,32 +83,53 @@ def read_blobs(root: Path, oids: list[str]) -> dict[str, bytes]:
     return out
 
 
-def files_at(root: Path, rev: str, folder: str = "records") -> tuple[dict[str, bytes | None], dict[str, str]]:
-    """Record files at a revision (symlinks as None, like the working-tree reader) and their blob ids."""
+def files_at(
+    root: Path, rev: str, folder: str = "records", blobs: dict[str, bytes] | None = None
+) -> tuple[dict[str, bytes | None], dict[str, str]]:
+    """Record files at a revision (symlinks as None, like the working-tree reader) and their blob ids.
+
+    `blobs` (optional) holds contents already read by id; only the others are read, so the
+    second revision of a diff costs only the files that differ.
+    """
     commit = resolve(root, rev)
-    blobs = list_records(root, commit, folder)
-    contents = read_blobs(root, [b.oid for b in blobs if b.mode != "120000"])
-    files = {b.path: (None if b.mode == "120000" else contents[b.oid]) for b in blobs}
-    return files, {b.path: b.oid for b in blobs}
+    listed = list_records(root, commit, folder)
+    known = blobs if blobs is not None else {}
+    known.update(
+        read_blobs(root, [b.oid for b in listed if b.mode != "120000" and b.oid not in known])
+    )
+    files = {b.path: (None if b.mode == "120000" else known[b.oid]) for b in listed}
+    return files, {b.path: b.oid for b in listed}
 
 
 def commit_info(root: Path, rev: str) -> dict:
     fmt = "%H%x00%cI%x00%an%x00%s"
-    h, date, author, subject = _git(root, "log", "-1", f"--format={fmt}", rev).decode().strip().split("\0")
+    h, date, author, subject = (
+        _git(root, "log", "-1", f"--format={fmt}", rev).decode().strip().split("\0")
+    )
     return {"commit": h, "date": date, "author": author, "subject": subject}
 
 
 def history(root: Path, path: str) -> list[dict]:
     """Commits that touched one file, newest first, following renames."""
     fmt = "%x1e%H%x00%cI%x00%an%x00%s"
-    out = _git(root, "log", "--follow", "--name-only", f"--format={fmt}", "--", path).decode("utf-8", "replace")
+    out = _git(root, "log", "--follow", "--name-only", f"--format={fmt}", "--", path).decode(
+        "utf-8", "replace"
+    )
     entries = []
     for chunk in out.split("\x1e"):
         if not chunk.strip():
             continue
         head, *rest = chunk.strip("\n").splitlines()
         h, date, author, subject = head.split("\0")
-        entries.append({"commit": h, "date": date, "author": author, "subject": subject, "path": next((r for r in rest if r.strip()), path)})
+        entries.append(
+            {
+                "commit": h,
+                "date": date,
+                "author": author,
+                "subject": subject,
+                "path": next((r for r in rest if r.strip()), path),
+            }
+        )
     return entries
 
 

@@ -108,17 +108,19 @@ def _file_matches_place(kind: str, place, doc: Document) -> list[Finding]:
     return out
 
 
-def load_one(kind: str, display: str, raw: bytes) -> tuple[dict | None, list[Finding]]:
-    """Load and schema-check one file: its data when valid, and its findings."""
+def load_one(kind: str, display: str, raw: bytes, place=None) -> tuple[dict | None, list[Finding]]:
+    """Load and check one file on its own: its data when valid, and its findings."""
     try:
         doc = load_bytes(display, raw)
     except LoadError as e:
         return None, [e.finding]
     problems = validate_document(kind, doc) + sensitive_numbers(display, raw.decode("utf-8"))
+    if not problems and place is not None:
+        problems = _file_matches_place(kind, place, doc)
     return (None if problems else doc.data), problems
 
 
-def _load_chunk(jobs: list[tuple[str, str, bytes]]) -> list[tuple[dict | None, list[Finding]]]:
+def _load_chunk(jobs: list[tuple]) -> list[tuple[dict | None, list[Finding]]]:
     gc.disable()  # bulk loading makes many small objects and no cycles
     try:
         return [load_one(*job) for job in jobs]
@@ -129,7 +131,7 @@ def _load_chunk(jobs: list[tuple[str, str, bytes]]) -> list[tuple[dict | None, l
 PARALLEL_MIN_FILES = 2000
 
 
-def _load_many(jobs: list[tuple[str, str, bytes]]) -> list[tuple[dict | None, list[Finding]]]:
+def _load_many(jobs: list[tuple]) -> list[tuple[dict | None, list[Finding]]]:
     """Load files, on every core when there are enough of them to pay for the processes."""
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
@@ -147,7 +149,8 @@ def load_records(
     rec = Records(prefix=prefix)
     findings: list[Finding] = []
     places: dict[str, tuple] = {}
-    jobs: list[tuple[str, str, bytes]] = []
+    jobs: list[tuple] = []
+    keys: list[bytes] = []
     loaded: dict[str, dict] = {}
     for rel in sorted(files):
         display = f"{prefix}/{rel}" if prefix else rel
@@ -170,27 +173,27 @@ def load_records(
             rec.failed.add(display)
             continue
         places[display] = (place, raw)
-        hit = cache.get(cache_key(place.kind, raw)) if cache is not None else None
+        # The path is part of the key: a document is valid only where it lives (its id is its name).
+        k = cache_key(place.kind + "\0" + rel, raw) if cache is not None else b""
+        hit = cache.get(k) if cache is not None else None
         if hit is not None:
             loaded[display] = hit
         else:
-            jobs.append((place.kind, display, raw))
-    for (kind, display, raw), (data, problems) in zip(jobs, _load_many(jobs), strict=True):
+            jobs.append((place.kind, display, raw, place))
+            keys.append(k)
+    for (_kind, display, _raw, _place), k, (data, problems) in zip(
+        jobs, keys, _load_many(jobs), strict=True
+    ):
         findings += problems
         if data is None:
             rec.failed.add(display)
             continue
         loaded[display] = data
         if cache is not None:
-            cache.put(cache_key(kind, raw), data)
+            cache.put(k, data)
     for display in sorted(loaded):
         place, raw = places[display]
         doc = Document(display, loaded[display], raw)
-        problems = _file_matches_place(place.kind, place, doc)
-        findings += problems
-        if problems:
-            rec.failed.add(display)
-            continue
         if place.kind == "policy":
             rec.policies[place.year] = doc
         elif place.kind == "unit":

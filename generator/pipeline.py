@@ -37,13 +37,17 @@ def check_files(
     as_of: dt.date | None = None,
     prefix: str = "records",
     cache: DocumentCache | None = None,
+    memo: dict | None = None,
 ) -> Checked:
-    """Load and check a set of record files (from disk or from a git revision)."""
+    """Load and check a set of record files (from disk or from a git revision).
+
+    `memo` lets two revisions checked one after the other share per-entry work.
+    """
     rec, findings = load_records(files, prefix, cache)
     if cache is not None:
         cache.save()
     displayed = [f"{prefix}/{rel}" if prefix else rel for rel in files]
-    findings = findings + check_all(rec, displayed)
+    findings = findings + check_all(rec, displayed, memo)
     return Checked(rec, sort_findings(findings), as_of or default_as_of(rec))
 
 
@@ -87,7 +91,9 @@ def compute_checked(checked: Checked, source: dict) -> tuple[dict, list[Finding]
     return results, sort_findings(checked.findings + findings)
 
 
-def check_and_compute(records_dir: Path, as_of: dt.date | None = None) -> tuple[dict | None, list[Finding]]:
+def check_and_compute(
+    records_dir: Path, as_of: dt.date | None = None
+) -> tuple[dict | None, list[Finding]]:
     """Validation and results of the working tree's records, reusing an earlier run on the same bytes.
 
     The key is the digest of every record file, the as-of date asked for and the code's own
@@ -100,7 +106,11 @@ def check_and_compute(records_dir: Path, as_of: dt.date | None = None) -> tuple[
     files = read_tree(records_dir)
     records_digest = digest(files)
     cache = default_cache(records_dir)
-    stored_at = results_path(cache.path.parent, records_digest, as_of and as_of.isoformat()) if cache else None
+    stored_at = (
+        results_path(cache.path.parent, records_digest, as_of and as_of.isoformat())
+        if cache
+        else None
+    )
     hit = load_results(stored_at) if stored_at else None
     if hit is not None:
         findings = [Finding(**f) for f in hit["findings"]]
@@ -115,7 +125,9 @@ def check_and_compute(records_dir: Path, as_of: dt.date | None = None) -> tuple[
             except ValidationFailed as e:
                 findings = e.findings
         if stored_at:
-            store_results(stored_at, {"findings": [f.__dict__ for f in findings], "results": results})
+            store_results(
+                stored_at, {"findings": [f.__dict__ for f in findings], "results": results}
+            )
     if results is not None:
         results = {**results, "source": {"digest": records_digest, **commit_of(records_dir)}}
         results["findings"] = [f.__dict__ for f in sort_findings(findings)]

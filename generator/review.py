@@ -28,9 +28,10 @@ class Side:
     source: dict
 
 
-def read_side(root: Path, rev: str, as_of: dt.date | None, cache) -> Side:
-    files, oids = gitstore.files_at(root, rev)
-    checked = check_files(files, as_of, "records", cache)
+def read_side(root: Path, rev: str, as_of: dt.date | None, cache, shared: dict) -> Side:
+    """One revision, sharing blob contents and per-entry checks with the other side through `shared`."""
+    files, oids = gitstore.files_at(root, rev, blobs=shared.setdefault("blobs", {}))
+    checked = check_files(files, as_of, "records", cache, shared.setdefault("memo", {}))
     info = gitstore.commit_info(root, rev)
     return Side(
         checked,
@@ -55,8 +56,9 @@ def revision_diff(
     root: Path, base: str, head: str, as_of: dt.date | None, scoped: bool = True
 ) -> tuple[OutcomeDiff, Side, Side]:
     cache = default_cache(root / "records")  # one cache serves both sides
-    head_side = read_side(root, head, as_of, cache)
-    base_side = read_side(root, base, as_of, cache)
+    shared: dict = {}
+    head_side = read_side(root, head, as_of, cache, shared)
+    base_side = read_side(root, base, as_of, cache, shared)
     day = as_of or head_side.checked.as_of or base_side.checked.as_of
     head_side.checked.as_of = base_side.checked.as_of = day
     changed = {
