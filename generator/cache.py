@@ -38,16 +38,26 @@ def key(kind: str, raw: bytes) -> bytes:
 class DocumentCache:
     def __init__(self, path: Path | None):
         self.path = path
-        self.entries: dict[bytes, dict] = {}
-        self.used: set[bytes] = set()
+        self._entries: dict[bytes, dict] | None = None  # read on first use: a run served whole
+        self.used: set[bytes] = set()  # from stored results never needs the documents
         self.changed = False
-        if path is not None and path.exists():
-            try:
-                stored = marshal.loads(path.read_bytes())
-                if isinstance(stored, dict) and stored.get("version") == version():
-                    self.entries = stored["entries"]
-            except (EOFError, ValueError, TypeError, KeyError, OSError):
-                self.entries = {}  # a damaged cache is simply rebuilt
+
+    @property
+    def entries(self) -> dict[bytes, dict]:
+        if self._entries is None:
+            self._entries = {}
+            if self.path is not None and self.path.exists():
+                try:
+                    stored = marshal.loads(self.path.read_bytes())
+                    if isinstance(stored, dict) and stored.get("version") == version():
+                        self._entries = stored["entries"]
+                except (EOFError, ValueError, TypeError, KeyError, OSError):
+                    self._entries = {}  # a damaged cache is simply rebuilt
+        return self._entries
+
+    @entries.setter
+    def entries(self, value: dict[bytes, dict]) -> None:
+        self._entries = value
 
     def get(self, k: bytes) -> dict | None:
         data = self.entries.get(k)
@@ -81,24 +91,29 @@ def code_version() -> str:
 
 
 def results_path(cache_dir: Path, records_digest: str, as_of: str | None) -> Path:
-    """Where the findings and results computed from exactly these records are kept."""
+    """Where the findings and results computed from exactly these records are kept.
+
+    Two files share this stem: `.findings` (all `validate` needs) and `.results`.
+    """
     k = hashlib.blake2b(
         f"{code_version()}|{records_digest}|{as_of or 'default'}".encode(), digest_size=20
     ).hexdigest()
-    return cache_dir / "results" / f"{k}.marshal"
+    return cache_dir / "results" / k
 
 
-def load_results(path: Path) -> dict | None:
+def load_stored(stem: Path, part: str):
     try:
-        value = marshal.loads(path.read_bytes())
+        return marshal.loads(stem.with_suffix(f".{part}").read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    return value if isinstance(value, dict) else None
 
 
-def store_results(path: Path, value: dict) -> None:
-    folder = path.parent
-    if folder.exists():  # keep the last few only: results are large and cheap to make again
-        for old in sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime)[:-7]:
+def store(stem: Path, findings: list[dict], results: dict | None) -> None:
+    """Results first, findings last: findings present means the results beside them are whole."""
+    folder = stem.parent
+    if folder.exists():  # keep the last few runs only: results are large and cheap to make again
+        for old in sorted(folder.glob("*.findings"), key=lambda p: p.stat().st_mtime)[:-7]:
             old.unlink(missing_ok=True)
-    write_atomic(path, marshal.dumps(value))
+            old.with_suffix(".results").unlink(missing_ok=True)
+    write_atomic(stem.with_suffix(".results"), marshal.dumps(results))
+    write_atomic(stem.with_suffix(".findings"), marshal.dumps(findings))

@@ -92,29 +92,30 @@ def compute_checked(checked: Checked, source: dict) -> tuple[dict, list[Finding]
 
 
 def check_and_compute(
-    records_dir: Path, as_of: dt.date | None = None
+    records_dir: Path, as_of: dt.date | None = None, need_results: bool = True
 ) -> tuple[dict | None, list[Finding]]:
     """Validation and results of the working tree's records, reusing an earlier run on the same bytes.
 
     The key is the digest of every record file, the as-of date asked for and the code's own
     version, so a hit is exactly what running again would give. The results' `source` (the
-    commit) is read afresh, since the same records can sit in several commits.
+    commit) is read afresh, since the same records can sit in several commits. Without
+    `need_results` (validation) only the stored findings are read.
     """
-    from .cache import load_results, results_path, store_results
+    from .cache import load_stored, results_path, store
     from .provenance import commit_of, digest
 
     files = read_tree(records_dir)
     records_digest = digest(files)
     cache = default_cache(records_dir)
-    stored_at = (
+    stem = (
         results_path(cache.path.parent, records_digest, as_of and as_of.isoformat())
         if cache
         else None
     )
-    hit = load_results(stored_at) if stored_at else None
-    if hit is not None:
-        findings = [Finding(**f) for f in hit["findings"]]
-        results = hit["results"]
+    stored = load_stored(stem, "findings") if stem else None
+    results = load_stored(stem, "results") if stored is not None and need_results else None
+    if stored is not None and (results is not None or not need_results):
+        findings = [Finding(**f) for f in stored]
     else:
         checked = check_files(files, as_of, records_dir.as_posix().rstrip("/"), cache)
         results = None
@@ -124,10 +125,8 @@ def check_and_compute(
                 results, findings = compute_checked(checked, {})
             except ValidationFailed as e:
                 findings = e.findings
-        if stored_at:
-            store_results(
-                stored_at, {"findings": [f.__dict__ for f in findings], "results": results}
-            )
+        if stem:
+            store(stem, [f.__dict__ for f in findings], results)
     if results is not None:
         results = {**results, "source": {"digest": records_digest, **commit_of(records_dir)}}
         results["findings"] = [f.__dict__ for f in sort_findings(findings)]

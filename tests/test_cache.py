@@ -55,7 +55,7 @@ def test_damaged_cache_is_ignored(mini_repo, tmp_path):
 def test_results_reused_only_for_the_same_bytes(mini_repo, cli, monkeypatch):
     monkeypatch.chdir(mini_repo)
     first = cli("compute")
-    stored = list((mini_repo / ".cache" / "cadre" / "results").glob("*.marshal"))
+    stored = list((mini_repo / ".cache" / "cadre" / "results").glob("*.findings"))
     assert first.exit_code == 0 and len(stored) == 1
     assert cli("compute").output == first.output  # served from the stored run
     path = mini_repo / "records/appraisals/2025/hexi.yaml"
