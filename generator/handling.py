@@ -67,6 +67,7 @@ OUTCOME_SEVERITY = {
     "transfer": 1,
     "professional_post": 2,
     "non_leadership_post": 2,
+    "early_retirement": 3,
     "resignation": 3,
     "removal": 4,
     "demotion": 5,
@@ -464,6 +465,21 @@ def procedure_findings(rec: Records, doc: Document, as_of: dt.date) -> list[Find
         )
     if "review" in c and "appeal" in c and "decided" not in c["review"]:
         flag(("appeal", "filed"), "复核尚未决定即提出申诉 (appeal while the review is pending)")
+    decision = c.get("decision", {})
+    if decision and not ("meeting" in decision and "vote" in decision):
+        flag(
+            ("decision",),
+            "会议决定应记录会议名称和表决情况 (record the meeting and its vote)",
+            "填写 meeting 和 vote",
+        )
+    vote = decision.get("vote")
+    if vote and vote["for"] + vote["against"] + vote["abstain"] > vote["present"]:
+        flag(("decision", "vote"), "表决票数合计超过到会人数 (more votes than members present)")
+    elif vote and 2 * vote["for"] <= vote["present"]:
+        flag(
+            ("decision", "vote"),
+            "同意票未超过到会人数的半数，决定不成立 (the decision lacks a majority)",
+        )
     for step, name in STEP_NAMES.items():
         s = c.get(step)
         if s is None:

@@ -15,6 +15,7 @@ OUTCOME_LABELS = {
     "transfer": "交流（调离）",
     "professional_post": "改任专业技术岗位",
     "non_leadership_post": "改任非领导职务",
+    "early_retirement": "提前退休",
     "resignation": "引咎辞职",
     "removal": "免职",
     "demotion": "降职",

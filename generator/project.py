@@ -338,6 +338,14 @@ def decision_body(rec: Records, results: dict, posting: dict, as_of: str) -> dic
         "date": decision["date"],
         "reference": decision["reference"],
         "body": bodies.get(decision["body"], decision["body"]),
+        "meeting": decision.get("meeting", ""),
+        "vote": (
+            "到会{present}人，同意{for}票，反对{against}票，弃权{abstain}票".format(
+                **decision["vote"]
+            )
+            if "vote" in decision
+            else ""
+        ),
         "outcome": OUTCOME_LABELS.get(outcome, outcome),
         "decided_outcome": (
             OUTCOME_LABELS.get(decision["outcome"], "") if outcome != decision["outcome"] else ""
@@ -537,6 +545,8 @@ def posting_rows(posting: dict) -> list[dict]:
             "决定日期": b["date"],
             "决定文号": b["reference"],
             "决定机构": b["body"],
+            "会议": b["meeting"],
+            "表决情况": b["vote"],
             "依据": f"{b['rule']} {b['clause']}",
         }
     ]

@@ -162,7 +162,7 @@ def check_retirement(
     if due <= as_of:
         message = f"已于{month}到达法定退休年龄，仍在岗，应及时办理退休手续"
         where = _where(doc, ("status",))
-        finding = warning(
+        finding = error(
             *where,
             "T2",
             "已过法定退休时间仍在岗 (in post past the statutory retirement date)",

@@ -78,3 +78,20 @@ def test_audit_command_exits_one_on_a_leak(mini_repo, tmp_path, cli):
     result = cli("audit-site", str(site), "--records", str(mini_repo / "records"))
     assert result.exit_code == 1
     assert "records/people/hx-001.yaml birth_date" in result.output
+
+
+def test_audit_passes_a_built_site_and_fails_once_a_private_value_is_planted(mini_repo, tmp_path):
+    from generator.site import build_site
+
+    site = tmp_path / "site"
+    build_site(mini_repo / "records", site)
+    recs = records(mini_repo)
+    assert audit_site(site, recs) == []
+    page = site / "postings" / "appraisal-2025-hexi.html"
+    text = page.read_text(encoding="utf-8")
+    # as if a template bug published a birth date in a public table cell
+    page.write_text(text.replace("赵小明", "赵小明（1990-02-01）", 1), encoding="utf-8")
+    leaks = audit_site(site, recs)
+    assert [(leak.site_file, rel(leak.source)) for leak in leaks] == [
+        ("postings/appraisal-2025-hexi.html", "records/people/hx-003.yaml birth_date")
+    ]

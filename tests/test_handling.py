@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -305,7 +306,7 @@ def test_f3_suspension_is_open_until_a_case_on_it_is_decided():
     files["cases/c1.yaml"] = case_yaml(
         person_id="p1",
         incidents="[i1]",
-        decision="{date: 2025-06-20, body: unit_committee, reference: 测委〔2025〕3号, outcome: transfer}",
+        decision="{date: 2025-06-20, body: unit_committee, reference: 测委〔2025〕3号, meeting: 党委会议, vote: {present: 7, for: 6, against: 1, abstain: 0}, outcome: transfer}",
     )
     suspension = of(handle(files).actions, "F3", "p1")[0]
     assert suspension["until"] == "2025-06-20" and "restricts" not in suspension
@@ -471,11 +472,12 @@ def case_yaml(
     ):
         if value is not None:
             lines.append(f"{key}:")
-            lines += [f"  {part.strip()}" for part in value.strip("{}").split(", ")]
+            inner = value.strip()[1:-1]  # split on the commas outside a nested {...}
+            lines += [f"  {part.strip()}" for part in re.split(r", (?![^{]*\})", inner)]
     return "\n".join(lines) + "\n"
 
 
-DECISION = "{date: 2025-03-01, body: unit_committee, reference: 测委〔2025〕3号, outcome: transfer}"
+DECISION = "{date: 2025-03-01, body: unit_committee, reference: 测委〔2025〕3号, meeting: 党委会议, vote: {present: 7, for: 6, against: 1, abstain: 0}, outcome: transfer}"
 
 
 def case_files(**steps) -> dict[str, str]:
@@ -537,7 +539,7 @@ def test_f6_review_and_appeal_windows(steps, needle):
         # decision before the proposal
         (
             {
-                "decision": "{date: 2025-02-05, body: unit_committee, reference: 测委〔2025〕3号, outcome: transfer}"
+                "decision": "{date: 2025-02-05, body: unit_committee, reference: 测委〔2025〕3号, meeting: 党委会议, vote: {present: 7, for: 6, against: 1, abstain: 0}, outcome: transfer}"
             },
             "date: 2025-02-05",
             "早于初步方案",

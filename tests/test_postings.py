@@ -109,7 +109,7 @@ person: hx-002
 incidents: [i-002]
 verification: {date: 2025-12-10}
 proposal: {date: 2025-12-20, outcome: non_leadership_post}
-decision: {date: 2025-12-31, body: county_committee, reference: test-3, outcome: non_leadership_post}
+decision: {date: 2025-12-31, body: county_committee, reference: test-3, meeting: county-meeting-1, vote: {present: 7, for: 6, against: 1, abstain: 0}, outcome: non_leadership_post}
 """
 
 

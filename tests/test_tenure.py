@@ -166,7 +166,7 @@ def test_t2_retirement_alerts_and_the_warning_for_people_still_in_post(birth, ge
     _, alerts, findings = tenure(records(person("p1", birth, gender)))
     assert by_rule(alerts, "T2") == ([("p1", *alert)] if alert else [])
     overdue = alert is not None and alert[0] == "retirement_overdue"
-    assert [(f.rule, f.severity) for f in findings] == ([("T2", "warning")] if overdue else [])
+    assert [(f.rule, f.severity) for f in findings] == ([("T2", "error")] if overdue else [])
     # the birth date is private: alerts name the month only
     assert all(birth not in a["message"] for a in alerts)
 
