@@ -61,7 +61,13 @@ def validate(records_dir: Path, as_of: str | None, fmt: str) -> None:
     show_default=True,
     help="结果 JSON 写到哪里；- 表示标准输出 (where to write the results JSON).",
 )
-def compute(records_dir: Path, as_of: str | None, out: str) -> None:
+@click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    default=None,
+    help="只输出该年度的结果 (only that year's results).",
+)
+def compute(records_dir: Path, as_of: str | None, out: str, year: int | None) -> None:
     """计算考核、积分、竞争上岗、处理和任期结果，输出 JSON (compute the results JSON)."""
     day = parse_as_of(as_of)
     require_dir(records_dir)
@@ -69,11 +75,17 @@ def compute(records_dir: Path, as_of: str | None, out: str) -> None:
     if results is None:
         click.echo(report(findings, "text"), err=True)
         sys.exit(1)
+    if year is not None:
+        from .compute import for_year
+
+        results = for_year(results, year)
     if out == "-":
         json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        with open_atomic(Path(out)) as fh:  # streamed: a province's results need not sit in memory twice
+        with open_atomic(
+            Path(out)
+        ) as fh:  # streamed: a province's results need not sit in memory twice
             json.dump(results, fh, ensure_ascii=False, indent=2)
             fh.write("\n")
     if findings:

@@ -62,3 +62,23 @@ def compute(rec: Records, as_of: dt.date, source: dict) -> tuple[dict, list[Find
     findings = handled.findings + a_findings + p_findings + s_findings + t_findings
     results["findings"] = [f.__dict__ | {} for f in sort_findings(findings)]
     return results, findings
+
+
+def for_year(results: dict, year: int) -> dict:
+    """The results of one year (`cadre compute --year`): appraisals, points and postings of
+    that year, and the actions, selections and alerts dated in it. Undated alerts and all
+    findings are kept, since they speak of the records as they stand."""
+
+    def in_year(day: str | None) -> bool:
+        return day is None or day.startswith(f"{year}-")
+
+    points = results["points"]
+    return {
+        **results,
+        "appraisals": [a for a in results["appraisals"] if a["year"] == year],
+        "actions": [a for a in results["actions"] if in_year(a.get("effective"))],
+        "points": {k: [row for row in rows if row["year"] == year] for k, rows in points.items()},
+        "selections": [s for s in results["selections"] if in_year(s.get("date"))],
+        "alerts": [a for a in results["alerts"] if in_year(a.get("date"))],
+        "postings": [p for p in results["postings"] if p["year"] == year],
+    }

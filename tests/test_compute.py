@@ -14,6 +14,21 @@ def test_results_are_identical_from_run_to_run(cli, monkeypatch):
 
 def test_appraisals_are_ordered_by_year_unit_pool_and_numeric_rank(cli):
     results = json.loads(cli("compute").output)
-    keys = [(a["year"], a["unit"], a["pool"], a["rank"] is None, a["rank"] or 0, a["person"]) for a in results["appraisals"]]
+    keys = [
+        (a["year"], a["unit"], a["pool"], a["rank"] is None, a["rank"] or 0, a["person"])
+        for a in results["appraisals"]
+    ]
     assert keys == sorted(keys)
-    assert any(a["rank"] and a["rank"] >= 10 for a in results["appraisals"])  # the order is tested past 9
+    assert any(
+        a["rank"] and a["rank"] >= 10 for a in results["appraisals"]
+    )  # the order is tested past 9
+
+
+def test_year_option_keeps_only_that_years_outcomes(cli):
+    everything = json.loads(cli("compute").output)
+    only = json.loads(cli("compute", "--year", "2024").output)
+    assert {a["year"] for a in only["appraisals"]} == {2024}
+    assert len(only["appraisals"]) == sum(1 for a in everything["appraisals"] if a["year"] == 2024)
+    assert all(a["effective"].startswith("2024-") for a in only["actions"])
+    assert {p["year"] for p in only["postings"]} == {2024}
+    assert only["as_of"] == everything["as_of"] and only["source"] == everything["source"]
