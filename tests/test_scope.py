@@ -63,6 +63,10 @@ EDITS = {
         replace_once(r / "records/people/p000050.yaml", "unit: u0002\n", "unit: u0005\n"),
         replace_once(r / "records/people/p000050.yaml", "unit: u0002,", "unit: u0005,"),
     ),
+    "a broken reference": lambda r: replace_once(
+        r / "records/people/p000090.yaml", "unit: u0003\n", "unit: u9999\n"
+    ),
+    "a deleted principal leader": lambda r: (r / "records/people/p000001.yaml").unlink(),
     "a policy threshold": lambda r: replace_once(
         r / "records/policy/2025.yaml",
         "basically_competent_below: 70",
