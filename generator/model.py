@@ -143,9 +143,16 @@ def _load_many(jobs: list[tuple]) -> list[tuple[dict | None, list[Finding]]]:
 
 
 def load_records(
-    files: dict[str, bytes | None], prefix: str = "records", cache: DocumentCache | None = None
+    files: dict[str, bytes | None],
+    prefix: str = "records",
+    cache: DocumentCache | None = None,
+    memo: dict | None = None,
 ) -> tuple[Records, list[Finding]]:
-    """Load and shape-check every file; return the model of the valid ones and all findings."""
+    """Load and shape-check every file; return the model of the valid ones and all findings.
+
+    `memo` (optional) remembers each file's place and cache key by its bytes object, so the
+    second revision of a diff, whose unchanged files are the very same objects, skips both.
+    """
     rec = Records(prefix=prefix)
     findings: list[Finding] = []
     places: dict[str, tuple] = {}
@@ -154,11 +161,12 @@ def load_records(
     loaded: dict[str, dict] = {}
     for rel in sorted(files):
         display = f"{prefix}/{rel}" if prefix else rel
-        place = classify(rel)
+        raw = files[rel]
+        remembered = memo.get((rel, id(raw))) if memo is not None and raw is not None else None
+        place = remembered[0] if remembered else classify(rel)
         if place is None:
             findings.append(place_finding(display))
             continue
-        raw = files[rel]
         if raw is None:
             findings.append(
                 error(
@@ -174,7 +182,12 @@ def load_records(
             continue
         places[display] = (place, raw)
         # The path is part of the key: a document is valid only where it lives (its id is its name).
-        k = cache_key(place.kind + "\0" + rel, raw) if cache is not None else b""
+        if remembered:
+            k = remembered[1]
+        else:
+            k = cache_key(place.kind + "\0" + rel, raw) if cache is not None else b""
+            if memo is not None:
+                memo[(rel, id(raw))] = (place, k)
         hit = cache.get(k) if cache is not None else None
         if hit is not None:
             loaded[display] = hit

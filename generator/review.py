@@ -37,7 +37,7 @@ class Side:
 def read_side(root: Path, rev: str, cache, shared: dict) -> Side:
     """One revision loaded, sharing blob contents with the other side through `shared`."""
     files, oids = gitstore.files_at(root, rev, blobs=shared.setdefault("blobs", {}))
-    records, findings = load_records(files, "records", cache)
+    records, findings = load_records(files, "records", cache, shared.setdefault("places", {}))
     info = gitstore.commit_info(root, rev)
     source = {
         "digest": digest(files),
