@@ -11,27 +11,18 @@ from typing import IO
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write `data` to a temporary file beside `path`, flush it to disk, then rename it into place."""
+    with open_atomic(path, binary=True) as fh:
+        fh.write(data)
 
 
 @contextmanager
-def open_atomic(path: Path, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """A text file that appears at `path` only once it is complete (for output too big to hold twice)."""
+def open_atomic(path: Path, binary: bool = False) -> Iterator[IO]:
+    """A file that appears at `path` only once it is complete; on any failure, nothing changes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding=encoding) as fh:
+        with os.fdopen(fd, "wb" if binary else "w", encoding=None if binary else "utf-8") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

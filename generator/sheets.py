@@ -286,6 +286,15 @@ def _yaml() -> YAML:
     return y
 
 
+def _existing_or_new(yaml: YAML, target: Path, header: list[tuple], comment: str) -> CommentedMap:
+    """The record as it stands (round-trip, comments kept), or a new one with its header fields."""
+    if target.exists():
+        return yaml.load(target.read_text(encoding="utf-8"))
+    data = CommentedMap([*header, ("entries", CommentedSeq())])
+    data.yaml_set_start_comment(comment)
+    return data
+
+
 def import_appraisal(rec: Records, wb, meta: dict, target: Path) -> bytes:
     """New YAML text for the appraisal record, with the sheet's values laid over the existing file."""
     year, unit = int(meta["year"]), str(meta["unit"])
@@ -337,18 +346,12 @@ def import_appraisal(rec: Records, wb, meta: dict, target: Path) -> bytes:
     if errors:
         raise SheetError(errors)
     yaml = _yaml()
-    if target.exists():
-        data = yaml.load(target.read_text(encoding="utf-8"))
-    else:
-        data = CommentedMap(
-            [
-                ("year", year),
-                ("unit", unit),
-                ("date", f"{year + 1}-01-20"),
-                ("entries", CommentedSeq()),
-            ]
-        )
-        data.yaml_set_start_comment(f"{year} 年度考核录入（由 Excel 导入）")
+    data = _existing_or_new(
+        yaml,
+        target,
+        [("year", year), ("unit", unit), ("date", f"{year + 1}-01-20")],
+        f"{year} 年度考核录入（由 Excel 导入）",
+    )
     entries = data["entries"]
     by_person = {e["person"]: e for e in entries}
     for pid, fields in updates.items():
@@ -420,19 +423,17 @@ def import_points(rec: Records, wb, meta: dict, target: Path) -> bytes:
     if errors:
         raise SheetError(errors)
     yaml = _yaml()
-    if target.exists():
-        data = yaml.load(target.read_text(encoding="utf-8"))
-    else:
-        data = CommentedMap(
-            [
-                ("year", year),
-                ("month", month),
-                ("unit", unit),
-                ("date", f"{year + (month == 12)}-{month % 12 + 1:02d}-05"),
-                ("entries", CommentedSeq()),
-            ]
-        )
-        data.yaml_set_start_comment(f"{year} 年 {month} 月分类积分（由 Excel 导入）")
+    data = _existing_or_new(
+        yaml,
+        target,
+        [
+            ("year", year),
+            ("month", month),
+            ("unit", unit),
+            ("date", f"{year + (month == 12)}-{month % 12 + 1:02d}-05"),
+        ],
+        f"{year} 年 {month} 月分类积分（由 Excel 导入）",
+    )
     data["entries"] = CommentedSeq(
         CommentedMap([("person", pid), ("items", items)]) for pid, items in entries.items()
     )
