@@ -126,7 +126,7 @@ def diff(base: str, head: str, as_of: str | None, fmt: str, link_base: str | Non
         root = gitstore.toplevel(Path.cwd())
         d, base_side, head_side = revision_diff(root, base, head, day)
     except gitstore.GitError as e:
-        raise click.UsageError(str(e)) from None
+        raise click.UsageError(f"无法读取 git 版本 (cannot read the git revisions): {e}") from None
     if fmt == "json":
         click.echo(json.dumps(to_json(d), ensure_ascii=False, indent=2))
     else:
