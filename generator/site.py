@@ -34,7 +34,7 @@ import yaml
 from markupsafe import Markup
 
 from .findings import Finding, has_errors
-from .pipeline import ValidationFailed, check_files, compute_checked
+from .pipeline import ValidationFailed, check_files, compute_checked, default_cache
 from .project import posting_rows, project
 from .provenance import commit_of, digest, git
 from .repository import read_tree
@@ -467,10 +467,14 @@ def build_site(records_dir: Path, out: Path, as_of: dt.date | None = None) -> Bu
     Raises ValidationFailed (records with errors) or SiteError; in both cases `out` is
     left as it was.
     """
-    out = Path(os.path.abspath(out))  # mkdocs runs in another folder: relative paths would land there
+    out = Path(
+        os.path.abspath(out)
+    )  # mkdocs runs in another folder: relative paths would land there
     check_out_dir(out, records_dir)
     files = read_tree(records_dir)
-    checked = check_files(files, as_of, records_dir.as_posix().rstrip("/"))
+    checked = check_files(
+        files, as_of, records_dir.as_posix().rstrip("/"), default_cache(records_dir)
+    )
     if has_errors(checked.findings):
         raise ValidationFailed(checked.findings)
     source = {"digest": digest(files), **commit_of(records_dir)}
