@@ -7,12 +7,11 @@ section 5 where one applies (Q1, Q2, A1, ...) and otherwise the field.
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
 
-from .findings import Finding, error, warning
+from .findings import Finding, error
 from .loader import Document
 from .model import Records
 
@@ -22,11 +21,6 @@ ACTIVE = ("active", "suspended")
 def _err(doc: Document, path: tuple, rule: str, message: str, hint: str = "") -> Finding:
     line, col = doc.where(path)
     return error(doc.path, line, col, rule, message, hint)
-
-
-def _warn(doc: Document, path: tuple, rule: str, message: str, hint: str = "") -> Finding:
-    line, col = doc.where(path)
-    return warning(doc.path, line, col, rule, message, hint)
 
 
 # ---------------------------------------------------------------- identity and privacy
@@ -156,10 +150,6 @@ def check_policy(doc: Document) -> list[Finding]:
 
 
 # ---------------------------------------------------------------- units and people
-
-
-def _date(s: str) -> dt.date:
-    return dt.date.fromisoformat(s)
 
 
 def check_units(rec: Records) -> list[Finding]:
