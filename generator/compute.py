@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .appraisal import compute_appraisals
-from .findings import Finding, sort_findings
+from .findings import Finding
 from .handling import compute_handling
 from .model import Records
 from .points import compute_points
@@ -38,7 +38,11 @@ def _order(items: list[dict], *keys: str) -> list[dict]:
 
 
 def compute(rec: Records, as_of: dt.date, source: dict) -> tuple[dict, list[Finding]]:
-    """All results as of one date. `source` is {"commit": ..., "digest": ...} of the records."""
+    """All results as of one date, and the findings of computing them.
+
+    `source` is {"commit": ..., "digest": ...} of the records. The results' `findings`
+    (those of checking and of computing together) are added by `pipeline.compute_checked`.
+    """
     handled = compute_handling(rec, as_of)
     appraisals, a_actions, a_alerts, a_findings = compute_appraisals(
         rec, as_of, handled.forced_grades
@@ -60,7 +64,6 @@ def compute(rec: Records, as_of: dt.date, source: dict) -> tuple[dict, list[Find
     }
     results["postings"] = compute_postings(rec, as_of, results)
     findings = handled.findings + a_findings + p_findings + s_findings + t_findings
-    results["findings"] = [f.__dict__ | {} for f in sort_findings(findings)]
     return results, findings
 
 

@@ -88,7 +88,9 @@ def compute_checked(checked: Checked, source: dict) -> tuple[dict, list[Finding]
             ]
         )
     results, findings = compute(checked.records, checked.as_of, source)
-    return results, sort_findings(checked.findings + findings)
+    findings = sort_findings(checked.findings + findings)
+    results["findings"] = [f.__dict__ for f in findings]
+    return results, findings
 
 
 def check_and_compute(
@@ -129,5 +131,4 @@ def check_and_compute(
             store(stem, [f.__dict__ for f in findings], results)
     if results is not None:
         results = {**results, "source": {"digest": records_digest, **commit_of(records_dir)}}
-        results["findings"] = [f.__dict__ for f in sort_findings(findings)]
     return results, findings
