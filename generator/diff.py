@@ -143,76 +143,60 @@ def _winners(selections: list[dict]) -> dict[tuple[str, str, str], str]:
     return out
 
 
+def _differing(old: dict, new: dict, order=None) -> list[tuple]:
+    """(key, old value, new value) for every key whose value differs between two mappings."""
+    keys = sorted(old.keys() | new.keys(), key=order)
+    return [(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)]
+
+
 def _selection_changes(base: list[dict], head: list[dict]) -> list[Change]:
-    out = []
-    old, new = _placements(base), _placements(head)
-    for key in sorted(old.keys() | new.keys()):
-        if old.get(key) != new.get(key):
-            out.append(
-                Change(
-                    "placement",
-                    key[1],
-                    f"{key[0]} 岗位",
-                    old.get(key),
-                    new.get(key),
-                    f"records/selections/{key[0]}.yaml",
-                )
-            )
-    old_w, new_w = _winners(base), _winners(head)
-    for key in sorted(old_w.keys() | new_w.keys()):
-        if old_w.get(key) != new_w.get(key):
-            out.append(
-                Change(
-                    "selection",
-                    None,
-                    f"{key[0]} {key[1]} {key[2]}",
-                    old_w.get(key),
-                    new_w.get(key),
-                    f"records/selections/{key[0]}.yaml",
-                )
-            )
-    return out
+    def source(selection_id: str) -> str:
+        return f"records/selections/{selection_id}.yaml"
+
+    placed = [
+        Change("placement", k[1], f"{k[0]} 岗位", a, b, source(k[0]))
+        for k, a, b in _differing(_placements(base), _placements(head))
+    ]
+    elected = [
+        Change("selection", None, f"{k[0]} {k[1]} {k[2]}", a, b, source(k[0]))
+        for k, a, b in _differing(_winners(base), _winners(head))
+    ]
+    return placed + elected
 
 
 def _posting_changes(base: list[dict], head: list[dict]) -> list[Change]:
+    def shown(p: dict) -> str:
+        return f"{p['title']} {p['start']}至{p['end']}"
+
     old = {p["id"]: p for p in base}
     new = {p["id"]: p for p in head}
-    out = []
-    for pid in sorted(old.keys() | new.keys()):
-        a, b = old.get(pid), new.get(pid)
-        fa = f"{a['title']} {a['start']}至{a['end']}" if a else None
-        fb = f"{b['title']} {b['start']}至{b['end']}" if b else None
-        if fa != fb:
-            out.append(Change("posting", None, pid, fa, fb, ((b or a).get("sources") or [None])[0]))
-    return out
-
-
-def _points_totals(points) -> dict[tuple, str]:
-    """Year totals per person, whatever the points section's nesting: any dict with person, year and total."""
-    out = {}
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "person" in node and "year" in node and "total" in node and "month" not in node:
-                out[(node["person"], node["year"])] = str(node["total"]) + (
-                    f"（{node['tier']}）" if node.get("tier") else ""
-                )
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    walk(points)
-    return out
-
-
-def _points_changes(base, head) -> list[Change]:
-    old, new = _points_totals(base), _points_totals(head)
     return [
-        Change("points", k[0], f"{k[1]} 年度积分", old.get(k), new.get(k), None)
-        for k in sorted(old.keys() | new.keys(), key=str)
-        if old.get(k) != new.get(k)
+        Change(
+            "posting",
+            None,
+            pid,
+            a and shown(a),
+            b and shown(b),
+            ((b or a).get("sources") or [None])[0],
+        )
+        for pid, a, b in _differing(old, new)
+        if (a and shown(a)) != (b and shown(b))
+    ]
+
+
+def _points_totals(points: dict) -> dict[tuple, str]:
+    """Year totals per person (the points section's `people` table), with the tier reached."""
+    return {
+        (row["person"], row["year"]): str(row["total"])
+        + (f"（{row['tier']}）" if row.get("tier") else "")
+        for row in points.get("people", [])
+    }
+
+
+def _points_changes(base: dict, head: dict) -> list[Change]:
+    return [
+        Change("points", k[0], f"{k[1]} 年度积分", a, b, None)
+        for k, a, b in _differing(_points_totals(base), _points_totals(head), order=str)
     ]
 
 
@@ -224,7 +208,7 @@ def outcome_diff(
     d.changes += _appraisal_changes(base.get("appraisals", []), head.get("appraisals", []))
     d.changes += _action_changes(base.get("actions", []), head.get("actions", []))
     d.changes += _selection_changes(base.get("selections", []), head.get("selections", []))
-    d.changes += _points_changes(base.get("points", []), head.get("points", []))
+    d.changes += _points_changes(base.get("points", {}), head.get("points", {}))
     d.changes += _posting_changes(base.get("postings", []), head.get("postings", []))
     old, new = _key_findings(base_findings), _key_findings(head_findings)
     d.introduced = [new[k] for k in sorted(new.keys() - old.keys())]

@@ -207,5 +207,23 @@ def test_pull_request_workflow_never_holds_a_write_token():
 def test_codeowners_routes_every_units_records():
     owners = (HERE.parent / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
     for unit in sorted((HERE.parent / "records" / "units").glob("*.yaml")):
-        for pattern in (f"/records/units/{unit.name}", f"/records/appraisals/*/{unit.name}", f"/records/points/*/*/{unit.name}"):
-            assert any(line.split()[0] == pattern for line in owners.splitlines() if line.strip() and not line.startswith("#")), pattern
+        for pattern in (
+            f"/records/units/{unit.name}",
+            f"/records/appraisals/*/{unit.name}",
+            f"/records/points/*/*/{unit.name}",
+        ):
+            assert any(
+                line.split()[0] == pattern
+                for line in owners.splitlines()
+                if line.strip() and not line.startswith("#")
+            ), pattern
+
+
+def test_a_points_change_shows_the_new_year_total(repo, cli):
+    git(repo, "checkout", "-q", "-b", "points")
+    # hx-003 has one item of 5 points in the year's only recorded month: the year total goes 5 -> 9
+    edit(repo, "points/2025/12/hexi.yaml", "points: 5,", "points: 9,", "更正积分")
+    result, d = diff_json(cli)
+    assert result.exit_code == 0
+    points = [c for c in d["changes"] if c["kind"] == "points"]
+    assert [(c["person"], c["old"], c["new"]) for c in points] == [("hx-003", "5.00", "9.00")]
