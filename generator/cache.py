@@ -117,3 +117,24 @@ def store(stem: Path, findings: list[dict], results: dict | None) -> None:
             old.with_suffix(".results").unlink(missing_ok=True)
     write_atomic(stem.with_suffix(".results"), marshal.dumps(results))
     write_atomic(stem.with_suffix(".findings"), marshal.dumps(findings))
+
+
+def links_file(cache_dir: Path, tree: str) -> Path:
+    """Where the links (`scope.Links`) of one records tree are kept, for the very same code."""
+    return cache_dir / "links" / f"{code_version()}-{tree}.marshal"
+
+
+def load_links(cache_dir: Path, tree: str) -> dict | None:
+    try:
+        plain = marshal.loads(links_file(cache_dir, tree).read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return plain if isinstance(plain, dict) else None
+
+
+def store_links(cache_dir: Path, tree: str, plain: dict) -> None:
+    path = links_file(cache_dir, tree)
+    if path.parent.exists():  # keep the links of the last few trees: one per revision diffed
+        for old in sorted(path.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime)[:-15]:
+            old.unlink(missing_ok=True)
+    write_atomic(path, marshal.dumps(plain))

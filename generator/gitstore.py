@@ -50,10 +50,19 @@ class Blob:
     mode: str
 
 
-def list_records(root: Path, commit: str, folder: str = "records") -> list[Blob]:
-    out = _git(root, "ls-tree", "-r", "-z", "--full-tree", commit, "--", folder + "/")
-    blobs = []
+def list_records(
+    root: Path, commit: str, folder: str = "records", paths: list[str] | None = None
+) -> list[Blob]:
+    """The files under a folder at a commit; with `paths` (relative to the folder) only those.
+
+    Pathspecs are literal, so a name with `*` or `[` names only itself.
+    """
     prefix = folder.rstrip("/") + "/"
+    specs = [prefix + p for p in paths] if paths is not None else [prefix]
+    out = _git(
+        root, "--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit, "--", *specs
+    )
+    blobs = []
     for entry in out.split(b"\0"):
         if not entry:
             continue
@@ -65,22 +74,76 @@ def list_records(root: Path, commit: str, folder: str = "records") -> list[Blob]
     return blobs
 
 
-def read_blobs(root: Path, oids: list[str]) -> dict[str, bytes]:
-    """Contents of many blobs through one `git cat-file --batch` process."""
-    if not oids:
+def read_objects(root: Path, names: list[str]) -> dict[str, bytes | None]:
+    """Contents of many objects (blob ids, or `commit:path`) through one `git cat-file --batch`.
+
+    A name git cannot find maps to None.
+    """
+    unique = list(dict.fromkeys(names))
+    if not unique:
         return {}
-    unique = list(dict.fromkeys(oids))
-    raw = _git(root, "cat-file", "--batch", input="".join(o + "\n" for o in unique).encode())
-    out: dict[str, bytes] = {}
+    raw = _git(root, "cat-file", "--batch", input="".join(n + "\n" for n in unique).encode())
+    out: dict[str, bytes | None] = {}
     pos = 0
-    for oid in unique:
+    for name in unique:
         header_end = raw.index(b"\n", pos)
         header = raw[pos:header_end].split()
+        if header[-1] == b"missing":
+            out[name] = None
+            pos = header_end + 1
+            continue
         size = int(header[2])
         start = header_end + 1
-        out[oid] = raw[start : start + size]
+        out[name] = raw[start : start + size]
         pos = start + size + 1
     return out
+
+
+def read_blobs(root: Path, oids: list[str]) -> dict[str, bytes]:
+    """Contents of blobs known to exist, by id."""
+    return {k: v for k, v in read_objects(root, oids).items() if v is not None}
+
+
+def tree_id(root: Path, commit: str, folder: str = "records") -> str | None:
+    """The id of a folder's tree at a commit: equal ids mean identical contents."""
+    try:
+        return _git(root, "rev-parse", "--verify", "--quiet", f"{commit}:{folder}").decode().strip()
+    except GitError:
+        return None
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str  # relative to the records folder
+    old: str | None  # blob id, None when added
+    new: str | None  # blob id, None when deleted
+    old_link: bool
+    new_link: bool
+
+
+def changes(root: Path, base: str, head: str, folder: str = "records") -> list[Change]:
+    """Files under a folder that differ between two commits, from the trees alone (no contents read)."""
+    out = _git(root, "diff-tree", "-r", "-z", "--no-renames", base, head, "--", folder + "/")
+    parts = out.split(b"\0")
+    prefix = folder.rstrip("/") + "/"
+    found = []
+    for meta, name in zip(parts[0::2], parts[1::2], strict=False):
+        if not meta.startswith(b":"):
+            continue
+        old_mode, new_mode, old, new, _status = meta[1:].decode().split()
+        path = name.decode("utf-8", "surrogateescape")
+        if not path.startswith(prefix):
+            continue
+        found.append(
+            Change(
+                path[len(prefix) :],
+                None if set(old) == {"0"} else old,
+                None if set(new) == {"0"} else new,
+                old_mode == "120000",
+                new_mode == "120000",
+            )
+        )
+    return found
 
 
 def files_at(

@@ -252,23 +252,43 @@ def _case_dates(case: dict) -> list[str]:
     return dates
 
 
-def default_as_of(rec: Records) -> dt.date | None:
-    """The latest event the records speak of: the as-of date when none is given.
+def latest_event(kind: str, data: dict) -> str | None:
+    """The latest event date one document speaks of (ISO text), or None.
 
     Events are the dates of appraisal and points postings, selections, incidents and case
     steps. Dates that describe plans (term ends, probation ends) are not events, so a
-    record written ahead of time never moves the as-of date into the future. The same
-    commit therefore always computes the same results, whatever day it is built.
+    record written ahead of time never moves the as-of date into the future.
     """
-    dates: list[str] = []
-    for group in (rec.appraisals, rec.points, rec.selections, rec.incidents):
-        dates += [doc.data["date"] for doc in group.values()]
-    for doc in rec.cases.values():
-        dates += _case_dates(doc.data)
+    if kind in ("appraisal", "points", "selection", "incident"):
+        dates = [data["date"]]
+    elif kind == "case":
+        dates = _case_dates(data)
+    else:
+        return None
     parsed = []
     for d in dates:
         try:
             parsed.append(dt.date.fromisoformat(d))
         except ValueError:
             continue
-    return max(parsed) if parsed else None
+    return max(parsed).isoformat() if parsed else None
+
+
+def default_as_of(rec: Records) -> dt.date | None:
+    """The latest event the records speak of (`latest_event`): the as-of date when none is given.
+
+    The same commit therefore always computes the same results, whatever day it is built.
+    """
+    latest = [
+        day
+        for kind, group in (
+            ("appraisal", rec.appraisals),
+            ("points", rec.points),
+            ("selection", rec.selections),
+            ("incident", rec.incidents),
+            ("case", rec.cases),
+        )
+        for doc in group.values()
+        if (day := latest_event(kind, doc.data))
+    ]
+    return dt.date.fromisoformat(max(latest)) if latest else None

@@ -1,12 +1,16 @@
 """The reviewer's diff between two git revisions: read, check, compute only what can move, compare.
 
-Both revisions are read from git's object store (the working tree is never touched), loaded
-through the content cache (so a file unchanged since the last run is neither parsed nor
-validated), and then checked and computed only for the units the change can affect (see
-`scope`): outside them both revisions hold the same records, so their findings and
-outcomes are the same and cancel out. Per-file findings (shape, privacy, place) are kept
-for every file. Both sides use one as-of date: the given one, or the latest event in
+Both revisions are read from git's object store (the working tree is never touched). Then
+both are checked and computed only for the units the change can affect (see `scope`):
+outside them both revisions hold the same records, so their findings and outcomes are the
+same and cancel out. Both sides use one as-of date: the given one, or the latest event in
 HEAD's records.
+
+A first diff loads both revisions whole (through the document cache) and keeps each
+revision's `Links`, keyed by the git tree of its records folder. A later diff from or to a
+known tree needs no whole load: `git diff-tree` names the changed files, the links of the
+other side follow from the known ones and those files, and only the files in scope are
+read and loaded. Its cost grows with the change and its units, not with the repository.
 """
 
 from __future__ import annotations
@@ -16,69 +20,178 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import gitstore
+from .cache import load_links, store_links
 from .check import check_all
 from .diff import OutcomeDiff, outcome_diff
 from .findings import Finding, sort_findings
-from .model import Records, default_as_of, load_records
+from .model import Records, load_records
 from .pipeline import Checked, ValidationFailed, compute_checked, default_cache
-from .provenance import digest
-from .scope import affected_units, restrict
+from .scope import Links, affected_units, clash_partners, links_of, restrict, select
+
+PREFIX = "records"
 
 
 @dataclass
 class Side:
     records: Records
     load_findings: list[Finding]
-    files: dict[str, bytes | None]
-    oids: dict[str, str]
+    links: Links
     source: dict
+    scope: tuple[set[str], set[str]] | None = None  # core and context paths, once known
 
 
-def read_side(root: Path, rev: str, cache, shared: dict) -> Side:
-    """One revision loaded, sharing blob contents with the other side through `shared`."""
-    files, oids = gitstore.files_at(root, rev, blobs=shared.setdefault("blobs", {}))
-    records, findings = load_records(files, "records", cache, shared.setdefault("places", {}))
-    info = gitstore.commit_info(root, rev)
-    source = {
-        "digest": digest(files),
-        "commit": info["commit"],
-        "date": info["date"],
-        "dirty": False,
+def _source(root: Path, commit: str, tree: str | None) -> dict:
+    info = gitstore.commit_info(root, commit)
+    return {"digest": tree or "", "commit": info["commit"], "date": info["date"], "dirty": False}
+
+
+def _read_whole(root: Path, commit: str, tree: str | None, cache, shared: dict) -> Side:
+    """One revision loaded whole, sharing blob contents with the other side through `shared`."""
+    files, _oids = gitstore.files_at(root, commit, blobs=shared.setdefault("blobs", {}))
+    records, findings = load_records(files, PREFIX, cache, shared.setdefault("places", {}))
+    links = links_of(records, files, {f.path for f in findings})
+    return Side(records, findings, links, _source(root, commit, tree))
+
+
+def _read_scoped(
+    root: Path,
+    commit: str,
+    links: Links,
+    units: set[str],
+    changed: dict,
+    unchanged: dict,
+    cache,
+    memo: dict,
+) -> Side | None:
+    """One revision, only the files in scope; None if the links do not fit the tree.
+
+    `changed` holds this side's version of every changed file; `unchanged` the files read so
+    far that both sides share, filled here for the other side.
+    """
+    core, context = select(links, units)
+    want = core | context | links.failed
+    files = {
+        rel: changed[rel] if rel in changed else unchanged[rel]
+        for rel in want
+        if rel in changed or rel in unchanged
     }
-    return Side(records, findings, files, oids, source)
+    missing = sorted(want - files.keys())
+    if missing:
+        listed = gitstore.list_records(
+            root, commit, PREFIX, missing if len(missing) < 5000 else None
+        )
+        blobs = {b.path: b for b in listed if b.path in want}
+        if len(blobs) != len(missing):
+            return None
+        raw = gitstore.read_blobs(root, [b.oid for b in blobs.values() if b.mode != "120000"])
+        for rel, b in blobs.items():
+            files[rel] = unchanged[rel] = None if b.mode == "120000" else raw[b.oid]
+    big = len(files) >= 2000  # the document cache pays for itself only on many files
+    records, findings = load_records(files, PREFIX, cache if big else None, memo)
+    return Side(records, findings, links, {}, (core, context))
+
+
+def _fast(
+    root: Path, base: str, head: str, trees: dict, changes: list, cache
+) -> tuple[Side, Side, set[str]] | None:
+    """Both sides loaded only in scope, when the links of either revision are known; else None."""
+    cache_dir = cache.path.parent
+    stored = {}
+    for commit in (head, base):  # one side's links are enough: the other's follow from the change
+        plain = load_links(cache_dir, trees[commit]) if trees[commit] else None
+        if plain is not None:
+            stored[commit] = plain
+            break
+    if not stored:
+        return None
+    old_raw = gitstore.read_blobs(root, [c.old for c in changes if c.old and not c.old_link])
+    new_raw = gitstore.read_blobs(root, [c.new for c in changes if c.new and not c.new_link])
+    mine = {
+        base: {c.path: None if c.old_link else old_raw[c.old] for c in changes if c.old},
+        head: {c.path: None if c.new_link else new_raw[c.new] for c in changes if c.new},
+    }
+    paths = {c.path for c in changes}
+    links = {c: Links.from_plain(plain) for c, plain in stored.items()}
+    for commit, other in ((base, head), (head, base)):
+        if commit not in links:
+            links[commit] = _patched(links[other], mine[commit], paths)
+    units = affected_units(paths, [links[base], links[head]])
+    if units is None:
+        return None
+    unchanged: dict[str, bytes] = {}
+    memo: dict = {}
+    sides = []
+    for commit in (base, head):
+        changed = {rel: mine[commit].get(rel) for rel in paths}
+        side = _read_scoped(root, commit, links[commit], units, changed, unchanged, cache, memo)
+        if side is None:
+            return None
+        side.source = _source(root, commit, trees[commit])
+        sides.append(side)
+    return sides[0], sides[1], units
+
+
+def _patched(known: Links, mine: dict[str, bytes | None], changed: set[str]) -> Links:
+    """One revision's links from the other's: drop every changed path, add this side's versions."""
+    records, findings = load_records(mine, PREFIX)
+    new = links_of(records, mine, {f.path for f in findings})
+    out = Links(
+        {rel: f for rel, f in known.facts.items() if rel not in changed},
+        (known.failed - changed) | new.failed,
+    )
+    out.facts.update(new.facts)
+    return out
 
 
 def _results(
     side: Side, units: set[str] | None, as_of: dt.date | None, memo: dict
 ) -> tuple[dict, list[dict]]:
-    records = restrict(side.records, units) if units is not None else side.records
-    findings = side.load_findings + check_all(
-        records, [f"records/{rel}" for rel in side.files], memo
-    )
+    """Check and compute one side: everything, or the core of the affected units."""
+    records, context = side.records, set()
+    if units is None:
+        files = sorted(side.links.paths())
+    else:
+        core, context = side.scope or select(side.links, units)
+        context = context - side.links.failed  # a file's own findings always show
+        keep = core | context
+        records = restrict(side.records, keep)
+        files = sorted(keep | side.links.failed | clash_partners(side.links.failed))
+    cut = len(PREFIX) + 1
+    findings = side.load_findings + check_all(records, [f"{PREFIX}/{rel}" for rel in files], memo)
     checked = Checked(records, sort_findings(findings), as_of)
     try:
         results, findings = compute_checked(checked, side.source)
     except ValidationFailed as e:
-        return {}, [f.__dict__ for f in e.findings]
-    return results, [f.__dict__ for f in findings]
+        results, findings = {}, e.findings
+    return results, [f.__dict__ for f in findings if f.path[cut:] not in context]
 
 
 def revision_diff(
     root: Path, base: str, head: str, as_of: dt.date | None, scoped: bool = True
 ) -> tuple[OutcomeDiff, Side, Side]:
-    cache = default_cache(root / "records")  # one cache serves both sides
-    shared: dict = {}
-    head_side = read_side(root, head, cache, shared)
-    base_side = read_side(root, base, cache, shared)
-    if cache is not None:
-        cache.save()
-    day = as_of or default_as_of(head_side.records) or default_as_of(base_side.records)
-    changed = {
-        p
-        for p in head_side.oids.keys() | base_side.oids.keys()
-        if head_side.oids.get(p) != base_side.oids.get(p)
-    }
-    units = affected_units(changed, [base_side.records, head_side.records]) if scoped else None
+    base_c, head_c = gitstore.resolve(root, base), gitstore.resolve(root, head)
+    trees = {c: gitstore.tree_id(root, c) for c in (base_c, head_c)}
+    cache = default_cache(root / PREFIX)  # one cache serves both sides
+    changes = gitstore.changes(root, base_c, head_c) if scoped else []
+    fast = _fast(root, base_c, head_c, trees, changes, cache) if scoped and cache else None
+    if fast is not None:
+        base_side, head_side, units = fast
+    else:
+        shared: dict = {}
+        head_side = _read_whole(root, head_c, trees[head_c], cache, shared)
+        base_side = _read_whole(root, base_c, trees[base_c], cache, shared)
+        if cache is not None:
+            cache.save()
+            for side in (base_side, head_side):
+                if side.source["digest"]:
+                    store_links(cache.path.parent, side.source["digest"], side.links.to_plain())
+        units = (
+            affected_units({c.path for c in changes}, [base_side.links, head_side.links])
+            if scoped
+            else None
+        )
+    latest = head_side.links.latest_event() or base_side.links.latest_event()
+    day = as_of or (dt.date.fromisoformat(latest) if latest else None)
     memo: dict = {}
     head_results, head_findings = _results(head_side, units, day, memo)
     base_results, base_findings = _results(base_side, units, day, memo)

@@ -6,92 +6,199 @@ terms, retirement, handling). A change therefore moves outcomes only in the unit
 touches and in the units its people have been in; computing both revisions on those units
 alone gives the same diff as computing everything. A policy change, or a file whose kind is
 unknown, affects everything.
+
+The reasoning runs on `Links`: for each file, only the ids it names (units, people,
+incidents) and its latest event date. Links are small, so they are kept per git tree, and a
+later diff that starts from a known revision reads only the files its scope needs, never
+the whole repository (`review`). The records in scope are of two kinds:
+
+- *core*: everything the affected units' outcomes depend on; their findings count;
+- *context*: records that core records name (a person's other units, a selection's
+  participants from elsewhere, the incidents a case rests on), loaded so that references
+  resolve. Outcomes and findings of context records are the same on both sides, since
+  nothing they depend on changed, so they are dropped rather than shown half-computed.
 """
 
 from __future__ import annotations
 
-from .model import Records
+import unicodedata
+from dataclasses import dataclass, field
+
+from .model import Records, latest_event
 from .repository import classify
 
-
-def _person_units(rec: Records, pid: str) -> set[str]:
-    units: set[str] = set()
-    doc = rec.people.get(pid)
-    if doc is not None:
-        units.add(doc.data["unit"])
-        units.update(s["unit"] for s in doc.data["history"])
-    for (_year, unit), appraisal in rec.appraisals.items():
-        if any(e["person"] == pid for e in appraisal.data["entries"]):
-            units.add(unit)
-    return units
-
-
-def _people_of(rec: Records, rel: str) -> set[str]:
-    """The people a changed file names, as that revision has it."""
-    prefix = rec.prefix + "/" if rec.prefix else ""
-    place = classify(rel)
-    if place is None:
-        return set()
-    for doc in {"person": rec.people, "incident": rec.incidents, "case": rec.cases}.get(
-        place.kind, {}
-    ).values():
-        if doc.path == prefix + rel:
-            return {doc.data["id"] if place.kind == "person" else doc.data["person"]}
-    return {place.id} if place.kind == "person" else set()
+GROUPS = (
+    ("policy", "policies"),
+    ("unit", "units"),
+    ("person", "people"),
+    ("appraisal", "appraisals"),
+    ("points", "points"),
+    ("selection", "selections"),
+    ("incident", "incidents"),
+    ("case", "cases"),
+)
+PEOPLE_LISTS = ("participants", "principal_leaders", "staff")
 
 
-def affected_units(changed: set[str], sides: list[Records]) -> set[str] | None:
+def people_named(data) -> set[str]:
+    """Every person id a record names: `person` fields and lists of people, at any depth."""
+    out: set[str] = set()
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if k == "person" and isinstance(v, str):
+                out.add(v)
+            elif k in PEOPLE_LISTS and isinstance(v, list):
+                out.update(x for x in v if isinstance(x, str))
+            out |= people_named(v)
+    elif isinstance(data, list):
+        for v in data:
+            out |= people_named(v)
+    return out
+
+
+def facts(kind: str, data: dict) -> tuple:
+    """(kind, units, people, incidents, latest event) of one valid document.
+
+    A person's units are their current unit first, then every unit of their history.
+    """
+    if kind == "person":
+        units = (data["unit"], *[s["unit"] for s in data["history"]])
+        people: tuple = (data["id"],)
+    elif kind == "unit":
+        units, people = (data["id"],), tuple(data["principal_leaders"])
+    else:
+        units = (data["unit"],) if "unit" in data else ()
+        people = tuple(sorted(people_named(data)))
+    incidents = tuple(data["incidents"]) if kind == "case" else ()
+    return (kind, units, people, incidents, latest_event(kind, data) or "")
+
+
+@dataclass
+class Links:
+    """What each file of one revision names: enough to find a change's scope without loading it.
+
+    `facts` holds the valid documents by path (relative to the records folder); `failed`
+    the files with findings of their own, which every diff loads again so their findings
+    show.
+    """
+
+    facts: dict[str, tuple] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+
+    def to_plain(self) -> dict:
+        return {"facts": self.facts, "failed": sorted(self.failed)}
+
+    @classmethod
+    def from_plain(cls, plain: dict) -> Links:
+        return cls(plain["facts"], set(plain["failed"]))
+
+    def paths(self) -> set[str]:
+        return set(self.facts) | self.failed
+
+    def latest_event(self) -> str:
+        return max((f[4] for f in self.facts.values()), default="")
+
+    def units_of(self, people: set[str]) -> set[str]:
+        """The units some people are or have been in, and those whose appraisals list them."""
+        units: set[str] = set()
+        for pid in people:
+            units.update(self.facts.get(f"people/{pid}.yaml", (None, ()))[1])
+        for f in self.facts.values():
+            if f[0] == "appraisal" and not people.isdisjoint(f[2]):
+                units.update(f[1])
+        return units
+
+
+def links_of(rec: Records, files: dict[str, bytes | None], load_paths: set[str]) -> Links:
+    """The links of a fully loaded revision; `load_paths` are the files with findings of their own."""
+    cut = len(rec.prefix) + 1 if rec.prefix else 0
+    out = Links(failed={p[cut:] for p in load_paths if p[cut:] in files})
+    for kind, group in GROUPS:
+        for doc in getattr(rec, group).values():
+            out.facts[doc.path[cut:]] = facts(kind, doc.data)
+    return out
+
+
+def affected_units(changed: set[str], sides: list[Links]) -> set[str] | None:
     """Units whose outcomes a set of changed files (paths under records/) may move; None for all."""
     units: set[str] = set()
+    named: set[str] = set()
     for rel in changed:
         place = classify(rel)
         if place is None or place.kind == "policy":
             return None
         if place.kind in ("unit", "appraisal", "points"):
             units.add(place.id)
-        elif place.kind == "selection":
-            for rec in sides:
-                doc = rec.selections.get(place.id)
-                if doc is not None:
-                    units.add(doc.data["unit"])
-        for rec in sides:
-            for pid in _people_of(rec, rel):
-                for other in sides:
-                    units |= _person_units(other, pid)
+        if place.kind == "person":
+            named.add(place.id)
+        for links in sides:
+            f = links.facts.get(rel)
+            if f is not None:
+                units.update(f[1])
+                named.update(f[2])
+    for links in sides:
+        units |= links.units_of(named)
     # the people of those units may have been elsewhere before: their earlier units' pools count for A4/A7
     grown = set(units)
-    for rec in sides:
-        for doc in rec.people.values():
-            if doc.data["unit"] in units:
-                grown |= {s["unit"] for s in doc.data["history"]}
+    for links in sides:
+        for f in links.facts.values():
+            if f[0] == "person" and f[1][0] in units:
+                grown.update(f[1])
     return grown
 
 
-def restrict(rec: Records, units: set[str]) -> Records:
-    """The records of some units: their people, inputs, selections, incidents and cases; all policy."""
-    people = {
-        pid: d
-        for pid, d in rec.people.items()
-        if d.data["unit"] in units or any(s["unit"] in units for s in d.data["history"])
+def select(links: Links, units: set[str]) -> tuple[set[str], set[str]]:
+    """The core and context paths of one revision for a set of affected units."""
+    core: set[str] = set()
+    people: set[str] = set()
+    for rel, f in links.facts.items():
+        kind = f[0]
+        if kind == "policy":
+            core.add(rel)
+        elif kind == "person":
+            if not units.isdisjoint(f[1]):
+                people.add(f[2][0])
+        elif kind in ("unit", "appraisal", "points", "selection") and f[1] and f[1][0] in units:
+            core.add(rel)
+            if kind == "appraisal":
+                people.update(f[2])
+    core.update(p for pid in people if (p := f"people/{pid}.yaml") in links.facts)
+    incident_paths: dict[str, list[str]] = {}
+    for rel in links.paths():
+        if rel.startswith("incidents/"):
+            incident_paths.setdefault(rel.rpartition("/")[2], []).append(rel)
+    named_incidents: set[str] = set()
+    for rel, f in links.facts.items():
+        if f[0] in ("incident", "case") and f[2] and f[2][0] in people:
+            core.add(rel)
+            named_incidents.update(f[3])
+            if f[0] == "incident":
+                named_incidents.add(rel.rpartition("/")[2].removesuffix(".yaml"))
+    context: set[str] = set()
+    for rel in core:
+        f = links.facts[rel]
+        context.update(f"units/{u}.yaml" for u in f[1])
+        context.update(f"people/{p}.yaml" for p in f[2])
+    for iid in named_incidents:  # a case's incidents, and every file that claims the same id
+        context.update(incident_paths.get(f"{iid}.yaml", ()))
+    context &= links.paths()
+    return core, context - core
+
+
+def clash_partners(failed: set[str]) -> set[str]:
+    """The paths a misnamed file may clash with (`check_name_clashes`): its normalised name."""
+    out = set()
+    for rel in failed:
+        folder, _, name = rel.rpartition("/")
+        out.add(f"{folder}/{unicodedata.normalize('NFKC', name).casefold()}")
+    return out
+
+
+def restrict(rec: Records, paths: set[str]) -> Records:
+    """The documents of a revision whose paths (relative to the records folder) are given."""
+    cut = len(rec.prefix) + 1 if rec.prefix else 0
+    kept = {
+        group: {k: d for k, d in getattr(rec, group).items() if d.path[cut:] in paths}
+        for _kind, group in GROUPS
     }
-    for (_year, unit), doc in rec.appraisals.items():
-        if unit in units:
-            people.update(
-                {
-                    e["person"]: rec.people[e["person"]]
-                    for e in doc.data["entries"]
-                    if e["person"] in rec.people
-                }
-            )
-    return Records(
-        prefix=rec.prefix,
-        policies=rec.policies,
-        units={u: d for u, d in rec.units.items() if u in units},
-        people=people,
-        appraisals={k: d for k, d in rec.appraisals.items() if k[1] in units},
-        points={k: d for k, d in rec.points.items() if k[2] in units},
-        selections={k: d for k, d in rec.selections.items() if d.data["unit"] in units},
-        incidents={k: d for k, d in rec.incidents.items() if d.data["person"] in people},
-        cases={k: d for k, d in rec.cases.items() if d.data["person"] in people},
-        failed=rec.failed,
-    )
+    return Records(prefix=rec.prefix, failed=rec.failed, **kept)

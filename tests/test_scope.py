@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 
 import pytest
 
+from generator import review
 from generator.diff import to_json
 from generator.review import revision_diff
 from generator.synth import write_repository
@@ -30,6 +32,7 @@ def git(repo, *args):
 def county(tmp_path_factory):
     repo = tmp_path_factory.mktemp("synth")
     write_repository(repo, 240, 6, 2, repo)
+    (repo / ".gitignore").write_text(".cache/\n", encoding="utf-8")
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "base")
@@ -67,6 +70,23 @@ EDITS = {
         r / "records/people/p000090.yaml", "unit: u0003\n", "unit: u9999\n"
     ),
     "a deleted principal leader": lambda r: (r / "records/people/p000001.yaml").unlink(),
+    "a participant from another unit": lambda r: replace_once(
+        r / "records/selections/u0001-2025.yaml", "participants:\n", "participants:\n  - p000050\n"
+    ),
+    "a team leader short of a majority": lambda r: replace_once(
+        r / "records/selections/u0001-2025.yaml",
+        "{person: p000001, votes: 40}",
+        "{person: p000001, votes: 10}",
+    ),
+    "an incident id used twice": lambda r: (
+        (r / "records/incidents/2024").mkdir(exist_ok=True),
+        (r / "records/incidents/2024/2025-00001.yaml").write_text(
+            (r / "records/incidents/2025/2025-00001.yaml")
+            .read_text(encoding="utf-8")
+            .replace("date: 2025-11-16", "date: 2024-11-16"),
+            encoding="utf-8",
+        ),
+    ),
     "a policy threshold": lambda r: replace_once(
         r / "records/policy/2025.yaml",
         "basically_competent_below: 70",
@@ -75,15 +95,45 @@ EDITS = {
 }
 
 
+def commit_edit(repo, name):
+    git(repo, "checkout", "-q", "-B", "change", "main")
+    EDITS[name](repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", name)
+
+
 @pytest.mark.parametrize("name", list(EDITS))
 def test_scoped_diff_equals_full_diff(county, name, monkeypatch):
     monkeypatch.setenv("CADRE_NO_CACHE", "1")
-    git(county, "checkout", "-q", "-B", "change", "main")
-    EDITS[name](county)
-    git(county, "add", "-A")
-    git(county, "commit", "-q", "-m", name)
+    commit_edit(county, name)
     scoped, _, _ = revision_diff(county, "main", "change", None, scoped=True)
     full, _, _ = revision_diff(county, "main", "change", None, scoped=False)
     assert to_json(scoped) == to_json(full)
     assert full.changes or full.head_errors or full.introduced, "the edit should move something"
+    git(county, "checkout", "-q", "main")
+
+
+@pytest.mark.parametrize("known", ["main", "change"])
+@pytest.mark.parametrize("name", list(EDITS))
+def test_diff_from_one_known_revision_equals_full_diff(county, name, known, monkeypatch):
+    """With one side's links kept from an earlier diff, only the files in scope are loaded."""
+    monkeypatch.delenv("CADRE_NO_CACHE", raising=False)
+    commit_edit(county, name)
+    shutil.rmtree(county / ".cache", ignore_errors=True)
+    revision_diff(county, "main", "change", None)  # the first run loads both sides whole
+    other = "change" if known == "main" else "main"
+    tree = subprocess.run(
+        ["git", "rev-parse", f"{other}:records"], cwd=county, capture_output=True, text=True
+    ).stdout.strip()
+    forgotten = list((county / ".cache/cadre/links").glob(f"*-{tree}.marshal"))
+    assert len(forgotten) == 1
+    forgotten[0].unlink()
+    whole_loads = []
+    read_whole = review._read_whole
+    monkeypatch.setattr(review, "_read_whole", lambda *a: whole_loads.append(a) or read_whole(*a))
+    scoped, _, _ = revision_diff(county, "main", "change", None)
+    everything_moves = name == "a policy threshold"
+    assert len(whole_loads) == (2 if everything_moves else 0)
+    full, _, _ = revision_diff(county, "main", "change", None, scoped=False)
+    assert to_json(scoped) == to_json(full)
     git(county, "checkout", "-q", "main")
