@@ -446,6 +446,40 @@ def _unit_years(rec: Records, results: dict, postings: list[dict]) -> list[dict]
     return [out[k] for k in sorted(out)]
 
 
+def _group(items: list[dict], key) -> dict:
+    out: dict = {}
+    for item in items:
+        out.setdefault(key(item), []).append(item)
+    return out
+
+
+def _parts(results: dict):
+    """Each posting's part of the results, grouped once, so that no body scans the whole results.
+
+    A body given its part filters it exactly as it would filter the whole.
+    """
+    appraisals = _group(results["appraisals"], lambda a: (a["year"], a["unit"]))
+    actions = _group(results["actions"], lambda a: a.get("year"))
+    decisions = _group(results["actions"], lambda a: a.get("case"))
+    points = results.get("points", {})
+    months = _group(points.get("months", []), lambda m: (m["year"], m["month"], m["unit"]))
+
+    def part(p: dict) -> dict:
+        if p["kind"] == "appraisal":
+            return results | {
+                "appraisals": appraisals.get((p["year"], p["unit"]), []),
+                "actions": actions.get(p["year"], []),
+            }
+        if p["kind"] == "points":
+            months_of = months.get((p["year"], p["month"], p["unit"]), [])
+            return results | {"points": points | {"months": months_of}}
+        if p["kind"] == "decision":
+            return results | {"actions": decisions.get(p["id"].removeprefix("decision-"), [])}
+        return results
+
+    return part
+
+
 def project(rec: Records, results: dict, history: dict | None = None) -> dict:
     """The public view: site facts, units, postings with their bodies, per-unit-year summaries.
 
@@ -454,15 +488,16 @@ def project(rec: Records, results: dict, history: dict | None = None) -> dict:
     """
     as_of = results["as_of"]
     postings = []
+    part = _parts(results)
     for p in results["postings"]:
         if p["kind"] == "appraisal":
-            body = appraisal_body(rec, results, p)
+            body = appraisal_body(rec, part(p), p)
         elif p["kind"] == "points":
-            body = points_body(rec, results, p)
+            body = points_body(rec, part(p), p)
         elif p["kind"] == "selection":
             body = selection_body(rec, results, p)
         else:
-            body = decision_body(rec, results, p, as_of)
+            body = decision_body(rec, part(p), p, as_of)
         if body is not None:
             postings.append(_head(rec, p, history) | {"body": body})
     source = results.get("source", {})
