@@ -94,20 +94,25 @@ def compute_checked(checked: Checked, source: dict) -> tuple[dict, list[Finding]
 
 
 def check_and_compute(
-    records_dir: Path, as_of: dt.date | None = None, need_results: bool = True
-) -> tuple[dict | None, list[Finding]]:
+    records_dir: Path,
+    as_of: dt.date | None = None,
+    need_results: bool = True,
+    need_records: bool = False,
+) -> tuple[dict | None, list[Finding], Records | None]:
     """Validation and results of the working tree's records, reusing an earlier run on the same bytes.
 
     The key is the digest of every record file, the as-of date asked for and the code's own
     version, so a hit is exactly what running again would give. The results' `source` (the
     commit) is read afresh, since the same records can sit in several commits. Without
-    `need_results` (validation) only the stored findings are read.
+    `need_results` (validation) only the stored findings are read; with `need_records` (the
+    site) the loaded records come back too, loaded through the document cache on a hit.
     """
     from .cache import load_stored, results_path, store
     from .provenance import commit_of, digest
 
     files = read_tree(records_dir)
     records_digest = digest(files)
+    prefix = records_dir.as_posix().rstrip("/")
     cache = default_cache(records_dir)
     stem = (
         results_path(cache.path.parent, records_digest, as_of and as_of.isoformat())
@@ -116,12 +121,16 @@ def check_and_compute(
     )
     stored = load_stored(stem, "findings") if stem else None
     results = load_stored(stem, "results") if stored is not None and need_results else None
+    records = None
     if stored is not None and (results is not None or not need_results):
         findings = [Finding(**f) for f in stored]
+        if need_records:
+            records, _ = load_records(files, prefix, cache)
+            if cache is not None:
+                cache.save()
     else:
-        checked = check_files(files, as_of, records_dir.as_posix().rstrip("/"), cache)
-        results = None
-        findings = checked.findings
+        checked = check_files(files, as_of, prefix, cache)
+        records, results, findings = checked.records, None, checked.findings
         if not has_errors(findings):
             try:
                 results, findings = compute_checked(checked, {})
@@ -131,4 +140,4 @@ def check_and_compute(
             store(stem, [f.__dict__ for f in findings], results)
     if results is not None:
         results = {**results, "source": {"digest": records_digest, **commit_of(records_dir)}}
-    return results, findings
+    return results, findings, records

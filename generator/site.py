@@ -34,10 +34,20 @@ import yaml
 from markupsafe import Markup
 
 from .findings import Finding, has_errors
-from .pipeline import ValidationFailed, check_files, compute_checked, default_cache
+from .pages import (
+    REUSABLE,
+    PageStore,
+    entries_by_page,
+    exclude_docs,
+    frame_key,
+    html_path,
+    page_key,
+    read_search,
+    write_search,
+)
+from .pipeline import ValidationFailed, check_and_compute, default_cache
 from .project import posting_rows, project
-from .provenance import commit_of, digest, git
-from .repository import read_tree
+from .provenance import git
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "site_templates"
@@ -216,7 +226,9 @@ def points_chart(months: list[dict], caption: str) -> Markup:
 
 
 def _json(data) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+    """Compact JSON: Python's fast encoder runs only without indentation (a province's
+    downloads took seconds indented)."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -399,6 +411,7 @@ class Built:
     postings: int
     open_postings: int
     findings: list[Finding]
+    reused: int = 0  # posting pages taken from an earlier build (see `pages`)
 
 
 def run_mkdocs(config: dict, work: Path, site_dir: Path, epoch: int) -> None:
@@ -428,6 +441,47 @@ def run_mkdocs(config: dict, work: Path, site_dir: Path, epoch: int) -> None:
             )
         ]
         raise SiteError("mkdocs 构建失败 (mkdocs build failed):\n" + "\n".join(lines[-15:]))
+
+
+def run_mkdocs_reusing(
+    config: dict,
+    words: str,
+    docs: dict[str, bytes],
+    work: Path,
+    site_dir: Path,
+    epoch: int,
+    store: PageStore,
+) -> int:
+    """Run mkdocs on the pages whose output is not stored, then put the stored ones back.
+
+    Returns how many pages were reused. A site with a `site_url` has a sitemap listing
+    every page with the build date, so it is always built whole.
+    """
+    frame = frame_key(config, words)
+    keys = {
+        rel: page_key(frame, rel, data)
+        for rel, data in docs.items()
+        if rel.startswith(REUSABLE) and rel.endswith(".md")
+    }
+    reused = {}
+    if not config.get("site_url"):
+        reused = {rel: hit for rel, k in keys.items() if (hit := store.get(k)) is not None}
+    if reused:
+        config = {**config, "exclude_docs": exclude_docs(list(reused))}
+    run_mkdocs(config, work, site_dir, epoch)
+    index = read_search(site_dir)
+    built = entries_by_page(index)
+    for rel, k in keys.items():
+        if rel not in reused:
+            store.put(k, (site_dir / html_path(rel)).read_bytes(), built.get(html_path(rel), []))
+    for rel, hit in reused.items():
+        target = site_dir / html_path(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(hit["html"])
+        index["docs"] += hit["search"]
+    write_search(site_dir, index)
+    store.prune()
+    return len(reused)
 
 
 def swap_into_place(new: Path, out: Path) -> None:
@@ -471,17 +525,12 @@ def build_site(records_dir: Path, out: Path, as_of: dt.date | None = None) -> Bu
         os.path.abspath(out)
     )  # mkdocs runs in another folder: relative paths would land there
     check_out_dir(out, records_dir)
-    files = read_tree(records_dir)
-    checked = check_files(
-        files, as_of, records_dir.as_posix().rstrip("/"), default_cache(records_dir)
-    )
-    if has_errors(checked.findings):
-        raise ValidationFailed(checked.findings)
-    source = {"digest": digest(files), **commit_of(records_dir)}
-    results, findings = compute_checked(checked, source)
-    if has_errors(findings):
+    cache = default_cache(records_dir)
+    results, findings, records = check_and_compute(records_dir, as_of, need_records=True)
+    if results is None or records is None or has_errors(findings):
         raise ValidationFailed(findings)
-    view = project(checked.records, results, git_history(records_dir))
+    source = results["source"]
+    view = project(records, results, git_history(records_dir))
     docs = render_docs(view)
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -494,9 +543,18 @@ def build_site(records_dir: Path, out: Path, as_of: dt.date | None = None) -> Bu
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
             userdict = work / "names.txt"
-            userdict.write_text(search_words(view), encoding="utf-8")
+            words = search_words(view)
+            userdict.write_text(words, encoding="utf-8")
             config = mkdocs_config(docs_dir, navigation(view), userdict)
-            run_mkdocs(config, work, new, source_date_epoch(records_dir, source["digest"]))
+            reused = run_mkdocs_reusing(
+                config,
+                words,
+                docs,
+                work,
+                new,
+                source_date_epoch(records_dir, source["digest"]),
+                PageStore(cache.path.parent / "pages" if cache else None),
+            )
         (new / MARKER).write_text("built by cadre build\n", encoding="utf-8")
         swap_into_place(new, out)
     except BaseException:
@@ -504,5 +562,10 @@ def build_site(records_dir: Path, out: Path, as_of: dt.date | None = None) -> Bu
         raise
     pages = sum(1 for rel in docs if rel.endswith(".md"))
     return Built(
-        out, pages, len(view["postings"]), sum(p["open"] for p in view["postings"]), findings
+        out,
+        pages,
+        len(view["postings"]),
+        sum(p["open"] for p in view["postings"]),
+        findings,
+        reused,
     )

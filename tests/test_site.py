@@ -602,7 +602,10 @@ def test_posting_pages_list_the_commits_that_changed_their_records(site_repo, tm
     appraisal = Page(
         (out / "postings" / "appraisal-2025-hexi.html").read_text(encoding="utf-8")
     ).plain()
-    assert f"提交 {second[:12]}" in points  # the records' version
+    home = Page((out / "index.html").read_text(encoding="utf-8")).plain()
+    assert f"提交 {second[:12]}" in home  # the records' version, site-wide
+    # a posting page names only its own records' commits, so it stays the same while others change
+    assert "记录版本" not in points and "记录版本" not in appraisal
     assert second[:12] in points.split("修改过这些记录的提交")[1] and first[:12] in points
     assert (
         second[:12] not in appraisal.split("修改过这些记录的提交")[1]
@@ -731,3 +734,46 @@ def test_build_with_the_default_relative_out_folder_fills_it(tmp_path, monkeypat
     assert (repo / "site" / "index.html").exists()
     assert (repo / "site" / "search" / "search_index.json").exists()
     assert not list(repo.glob(".site.*"))
+
+
+def reused_pages(output: str) -> int:
+    return int(re.search(r"(\d+) 个公示页面沿用上次构建", output).group(1))
+
+
+def test_unchanged_posting_pages_are_reused_and_the_site_is_the_same(
+    site_repo, tmp_path, monkeypatch
+):
+    first = run_build(site_repo, tmp_path / "one")
+    assert first.exit_code == 0, first.output
+    assert reused_pages(first.output) == 0
+    postings = len(list((tmp_path / "one" / "postings").glob("*.html")))
+
+    again = run_build(site_repo, tmp_path / "two")
+    assert reused_pages(again.output) == postings
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+
+    # one work report changes: only the appraisal posting that shows it is built again
+    appraisal = site_repo / "records/appraisals/2025/hexi.yaml"
+    text = appraisal.read_text(encoding="utf-8")
+    appraisal.write_text(
+        text.replace("全面完成年度目标任务。", "超额完成年度目标任务。"), encoding="utf-8"
+    )
+    edited = run_build(site_repo, tmp_path / "three")
+    assert reused_pages(edited.output) == postings - 1
+    page = (tmp_path / "three/postings/appraisal-2025-hexi.html").read_text(encoding="utf-8")
+    assert "超额完成年度目标任务" in page and "全面完成年度目标任务" not in page
+
+    monkeypatch.setenv("CADRE_NO_CACHE", "1")
+    fresh = run_build(site_repo, tmp_path / "fresh")
+    assert reused_pages(fresh.output) == 0
+    assert snapshot(tmp_path / "three") == snapshot(tmp_path / "fresh")
+
+
+def test_a_damaged_stored_page_is_built_again(site_repo, tmp_path):
+    assert run_build(site_repo, tmp_path / "one").exit_code == 0
+    stored = sorted((site_repo / ".cache/cadre/pages").iterdir())
+    assert stored
+    stored[0].write_bytes(b"\x00not a page")
+    again = run_build(site_repo, tmp_path / "two")
+    assert reused_pages(again.output) == len(stored) - 1
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
