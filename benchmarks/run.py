@@ -129,7 +129,8 @@ def main() -> None:
     sizes = args.people or [10_000, 100_000]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="cadre-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    lines = ["# Benchmark results", "", f"Machine: {machine()}.", "",
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True).stdout.strip() or "unknown"
+    lines = ["# Benchmark results", "", f"Measured at commit {commit} (`python benchmarks/run.py`). Machine: {machine()}.", "",
              "One run of `python benchmarks/run.py`; each step in a fresh process, on the same synthetic repository "
              "(`cadre synth`). Ratio is to the floor: a bare YAML parse of every record file with PyYAML's C loader. "
              "*Seconds* are timed inside the process, after start-up; *wall* is the whole process as a user waits for it.", ""]
