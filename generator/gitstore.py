@@ -11,6 +11,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .repository import IGNORED
+
 
 class GitError(Exception):
     """A git command failed: not a repository, or an unknown revision."""
@@ -53,7 +55,9 @@ class Blob:
 def list_records(
     root: Path, commit: str, folder: str = "records", paths: list[str] | None = None
 ) -> list[Blob]:
-    """The files under a folder at a commit; with `paths` (relative to the folder) only those.
+    """The record files under a folder at a commit; with `paths` (relative to the folder) only those.
+
+    Like the working-tree reader, a folder's README.md or .gitkeep is not a record.
 
     Pathspecs are literal, so a name with `*` or `[` names only itself.
     """
@@ -69,7 +73,7 @@ def list_records(
         meta, _, name = entry.partition(b"\t")
         mode, kind, oid = meta.decode().split()
         path = name.decode("utf-8", "surrogateescape")
-        if kind == "blob" and path.startswith(prefix):
+        if kind == "blob" and path.startswith(prefix) and path.rpartition("/")[2] not in IGNORED:
             blobs.append(Blob(path[len(prefix) :], oid, mode))
     return blobs
 
@@ -132,7 +136,7 @@ def changes(root: Path, base: str, head: str, folder: str = "records") -> list[C
             continue
         old_mode, new_mode, old, new, _status = meta[1:].decode().split()
         path = name.decode("utf-8", "surrogateescape")
-        if not path.startswith(prefix):
+        if not path.startswith(prefix) or path.rpartition("/")[2] in IGNORED:
             continue
         found.append(
             Change(

@@ -227,3 +227,17 @@ def test_a_points_change_shows_the_new_year_total(repo, cli):
     assert result.exit_code == 0
     points = [c for c in d["changes"] if c["kind"] == "points"]
     assert [(c["person"], c["old"], c["new"]) for c in points] == [("hx-003", "5.00", "9.00")]
+
+
+def test_a_folder_readme_in_git_is_not_a_record_for_the_diff(repo, cli):
+    """`validate` skips README.md and .gitkeep in the records; so does the diff reading git."""
+    git(repo, "checkout", "-q", "-b", "docs")
+    (repo / "records" / "README.md").write_text("# 记录说明\n", encoding="utf-8")
+    (repo / "records" / "cases").mkdir(exist_ok=True)
+    (repo / "records" / "cases" / ".gitkeep").write_text("", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "说明文件")
+    assert cli("validate").exit_code == 0
+    result, d = diff_json(cli)
+    assert result.exit_code == 0
+    assert d["introduced"] == [] and d["head_errors"] == [] and d["changes"] == []
