@@ -23,6 +23,18 @@ from .privacy import sensitive_numbers
 from .repository import classify, place_finding
 from .schema import validate_document
 
+# Each record kind and the field of `Records` that holds its documents.
+KINDS = (
+    ("policy", "policies"),
+    ("unit", "units"),
+    ("person", "people"),
+    ("appraisal", "appraisals"),
+    ("points", "points"),
+    ("selection", "selections"),
+    ("incident", "incidents"),
+    ("case", "cases"),
+)
+
 
 @dataclass
 class Records:
@@ -47,19 +59,7 @@ class Records:
         return self.policies[max(self.policies)].data if self.policies else None
 
     def all_documents(self) -> list[Document]:
-        out: list[Document] = []
-        for group in (
-            self.policies,
-            self.units,
-            self.people,
-            self.appraisals,
-            self.points,
-            self.selections,
-            self.incidents,
-            self.cases,
-        ):
-            out.extend(group.values())
-        return out
+        return [doc for _kind, group in KINDS for doc in getattr(self, group).values()]
 
 
 def _file_matches_place(kind: str, place, doc: Document) -> list[Finding]:
@@ -281,14 +281,8 @@ def default_as_of(rec: Records) -> dt.date | None:
     """
     latest = [
         day
-        for kind, group in (
-            ("appraisal", rec.appraisals),
-            ("points", rec.points),
-            ("selection", rec.selections),
-            ("incident", rec.incidents),
-            ("case", rec.cases),
-        )
-        for doc in group.values()
+        for kind, group in KINDS
+        for doc in getattr(rec, group).values()
         if (day := latest_event(kind, doc.data))
     ]
     return dt.date.fromisoformat(max(latest)) if latest else None

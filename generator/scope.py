@@ -24,19 +24,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from .model import Records, latest_event
+from .model import KINDS, Records, latest_event
 from .repository import classify
 
-GROUPS = (
-    ("policy", "policies"),
-    ("unit", "units"),
-    ("person", "people"),
-    ("appraisal", "appraisals"),
-    ("points", "points"),
-    ("selection", "selections"),
-    ("incident", "incidents"),
-    ("case", "cases"),
-)
 PEOPLE_LISTS = ("participants", "principal_leaders", "staff")
 
 
@@ -113,7 +103,7 @@ def links_of(rec: Records, files: dict[str, bytes | None], load_paths: set[str])
     """The links of a fully loaded revision; `load_paths` are the files with findings of their own."""
     cut = len(rec.prefix) + 1 if rec.prefix else 0
     out = Links(failed={p[cut:] for p in load_paths if p[cut:] in files})
-    for kind, group in GROUPS:
+    for kind, group in KINDS:
         for doc in getattr(rec, group).values():
             out.facts[doc.path[cut:]] = facts(kind, doc.data)
     return out
@@ -199,6 +189,6 @@ def restrict(rec: Records, paths: set[str]) -> Records:
     cut = len(rec.prefix) + 1 if rec.prefix else 0
     kept = {
         group: {k: d for k, d in getattr(rec, group).items() if d.path[cut:] in paths}
-        for _kind, group in GROUPS
+        for _kind, group in KINDS
     }
     return Records(prefix=rec.prefix, failed=rec.failed, **kept)
