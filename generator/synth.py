@@ -542,4 +542,6 @@ def write_repository(
             shutil.copytree(source_root / name, out / name, dirs_exist_ok=True)
     if (source_root / "mkdocs.yml").exists():
         write_atomic(out / "mkdocs.yml", (source_root / "mkdocs.yml").read_bytes())
+    # outputs stay out of git, as in this repository: the cache and a site built in place
+    write_atomic(out / ".gitignore", b".cache/\n/site/\n")
     return len(files)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 
 from generator.synth import Synth
 
@@ -42,3 +43,21 @@ def test_synthetic_repository_validates_and_computes_without_findings(tmp_path, 
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert len(results["appraisals"]) == 2 * 600
     assert results["findings"] == []
+
+
+def test_a_synthetic_repository_keeps_its_outputs_out_of_git(tmp_path, cli, monkeypatch):
+    out = tmp_path / "county"
+    assert cli("synth", "--people", "60", "--units", "2", "--out", str(out)).exit_code == 0
+    monkeypatch.chdir(out)
+    monkeypatch.delenv("CADRE_NO_CACHE", raising=False)
+    assert cli("validate").exit_code == 0
+    assert (out / ".cache").is_dir()
+    subprocess.run(["git", "init", "-q"], cwd=out, check=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=out,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert status and ".cache" not in status
