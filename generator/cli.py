@@ -14,7 +14,7 @@ import click
 from .cli_common import AS_OF, FORMAT, RECORDS, parse_as_of, require_dir
 from .cli_site import build, serve
 from .findings import has_errors, report
-from .outputs import open_atomic, write_atomic
+from .outputs import json_chunks, open_atomic, write_atomic
 from .pipeline import (
     check_and_compute,
     check_dir,
@@ -80,13 +80,11 @@ def compute(records_dir: Path, as_of: str | None, out: str, year: int | None) ->
 
         results = for_year(results, year)
     if out == "-":
-        json.dump(results, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.writelines(json_chunks(results))
         sys.stdout.write("\n")
     else:
-        with open_atomic(
-            Path(out)
-        ) as fh:  # streamed: a province's results need not sit in memory twice
-            json.dump(results, fh, ensure_ascii=False, indent=2)
+        with open_atomic(Path(out)) as fh:
+            fh.writelines(json_chunks(results))
             fh.write("\n")
     if findings:
         click.echo(report(findings, "text"), err=True)

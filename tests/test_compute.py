@@ -32,3 +32,15 @@ def test_year_option_keeps_only_that_years_outcomes(cli):
     assert all(a["effective"].startswith("2024-") for a in only["actions"])
     assert {p["year"] for p in only["postings"]} == {2024}
     assert only["as_of"] == everything["as_of"] and only["source"] == everything["source"]
+
+
+def test_results_json_puts_one_record_on_a_line(cli):
+    """Readable and greppable: each appraisal, action or month of points on a line of its own."""
+    text = cli("compute").output
+    results = json.loads(text)
+    lines = {line.rstrip(",") for line in text.splitlines()}
+    for appraisal in results["appraisals"]:
+        assert "    " + json.dumps(appraisal, ensure_ascii=False) in lines
+    for month in results["points"]["months"]:
+        assert "      " + json.dumps(month, ensure_ascii=False) in lines
+    assert text.startswith("{\n") and text.endswith("\n}\n")
