@@ -133,8 +133,12 @@ def load_links(cache_dir: Path, tree: str) -> dict | None:
 
 
 def store_links(cache_dir: Path, tree: str, plain: dict) -> None:
+    """Keep one tree's links; a cache that cannot be written only makes the next diff slower."""
     path = links_file(cache_dir, tree)
-    if path.parent.exists():  # keep the links of the last few trees: one per revision diffed
-        for old in sorted(path.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime)[:-15]:
-            old.unlink(missing_ok=True)
-    write_atomic(path, marshal.dumps(plain))
+    try:
+        if path.parent.exists():  # keep the links of the last few trees: one per revision diffed
+            for old in sorted(path.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime)[:-15]:
+                old.unlink(missing_ok=True)
+        write_atomic(path, marshal.dumps(plain))
+    except OSError:
+        pass

@@ -86,13 +86,17 @@ class PageStore:
         return stored
 
     def put(self, key: str, html: bytes, search: list) -> None:
-        if self.folder is not None:
+        if self.folder is None:
+            return
+        try:
             write_atomic(self.folder / key, marshal.dumps({"html": html, "search": search}))
-            self.used.add(key)
+        except OSError:
+            return  # a cache that cannot be written only makes the next build slower
+        self.used.add(key)
 
     def prune(self) -> None:
         """Forget pages this build did not use: their Markdown or frame has changed."""
-        if self.folder is None or not self.folder.exists():
+        if self.folder is None or not self.folder.is_dir():
             return
         for f in self.folder.iterdir():
             if f.name not in self.used and not f.name.startswith("."):

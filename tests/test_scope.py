@@ -137,3 +137,16 @@ def test_diff_from_one_known_revision_equals_full_diff(county, name, known, monk
     full, _, _ = revision_diff(county, "main", "change", None, scoped=False)
     assert to_json(scoped) == to_json(full)
     git(county, "checkout", "-q", "main")
+
+
+def test_links_that_cannot_be_kept_only_cost_time(county, monkeypatch):
+    monkeypatch.delenv("CADRE_NO_CACHE", raising=False)
+    commit_edit(county, "one tally")
+    shutil.rmtree(county / ".cache", ignore_errors=True)
+    (county / ".cache/cadre").mkdir(parents=True)
+    (county / ".cache/cadre/links").write_text("not a folder", encoding="utf-8")
+    scoped, _, _ = revision_diff(county, "main", "change", None)
+    full, _, _ = revision_diff(county, "main", "change", None, scoped=False)
+    assert to_json(scoped) == to_json(full) and full.changes
+    shutil.rmtree(county / ".cache")
+    git(county, "checkout", "-q", "main")

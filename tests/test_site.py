@@ -777,3 +777,13 @@ def test_a_damaged_stored_page_is_built_again(site_repo, tmp_path):
     again = run_build(site_repo, tmp_path / "two")
     assert reused_pages(again.output) == len(stored) - 1
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+
+
+def test_a_page_store_that_cannot_be_written_only_costs_time(site_repo, tmp_path):
+    (site_repo / ".cache/cadre").mkdir(parents=True)
+    (site_repo / ".cache/cadre/pages").write_text("not a folder", encoding="utf-8")
+    for out in ("one", "two"):
+        result = run_build(site_repo, tmp_path / out)
+        assert result.exit_code == 0, result.output
+        assert reused_pages(result.output) == 0
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
