@@ -152,8 +152,8 @@ def changes(root: Path, base: str, head: str, folder: str = "records") -> list[C
 
 def files_at(
     root: Path, rev: str, folder: str = "records", blobs: dict[str, bytes] | None = None
-) -> tuple[dict[str, bytes | None], dict[str, str]]:
-    """Record files at a revision (symlinks as None, like the working-tree reader) and their blob ids.
+) -> dict[str, bytes | None]:
+    """Record files at a revision (symlinks as None, like the working-tree reader).
 
     `blobs` (optional) holds contents already read by id; only the others are read, so the
     second revision of a diff costs only the files that differ.
@@ -164,8 +164,7 @@ def files_at(
     known.update(
         read_blobs(root, [b.oid for b in listed if b.mode != "120000" and b.oid not in known])
     )
-    files = {b.path: (None if b.mode == "120000" else known[b.oid]) for b in listed}
-    return files, {b.path: b.oid for b in listed}
+    return {b.path: (None if b.mode == "120000" else known[b.oid]) for b in listed}
 
 
 def commit_info(root: Path, rev: str) -> dict:

@@ -47,7 +47,7 @@ def _source(root: Path, commit: str, tree: str | None) -> dict:
 
 def _read_whole(root: Path, commit: str, tree: str | None, cache, shared: dict) -> Side:
     """One revision loaded whole, sharing blob contents with the other side through `shared`."""
-    files, _oids = gitstore.files_at(root, commit, blobs=shared.setdefault("blobs", {}))
+    files = gitstore.files_at(root, commit, blobs=shared.setdefault("blobs", {}))
     records, findings = load_records(files, PREFIX, cache, shared.setdefault("places", {}))
     links = links_of(records, files, {f.path for f in findings})
     return Side(records, findings, links, _source(root, commit, tree))

@@ -153,8 +153,9 @@ def select(links: Links, units: set[str]) -> tuple[set[str], set[str]]:
             if kind == "appraisal":
                 people.update(f[2])
     core.update(p for pid in people if (p := f"people/{pid}.yaml") in links.facts)
+    every = links.paths()
     incident_paths: dict[str, list[str]] = {}
-    for rel in links.paths():
+    for rel in every:
         if rel.startswith("incidents/"):
             incident_paths.setdefault(rel.rpartition("/")[2], []).append(rel)
     named_incidents: set[str] = set()
@@ -171,7 +172,7 @@ def select(links: Links, units: set[str]) -> tuple[set[str], set[str]]:
         context.update(f"people/{p}.yaml" for p in f[2])
     for iid in named_incidents:  # a case's incidents, and every file that claims the same id
         context.update(incident_paths.get(f"{iid}.yaml", ()))
-    context &= links.paths()
+    context &= every
     return core, context - core
 
 
