@@ -85,19 +85,20 @@ class DocumentCache:
 def code_version() -> str:
     """Every module and schema: a computed result is reused only by the very same code."""
     h = hashlib.blake2b(digest_size=16)
-    for f in sorted(HERE.glob("*.py")) + sorted((HERE.parent / "schemas").glob("*.json")):
-        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    for f in sorted(HERE.rglob("*.py")) + sorted((HERE.parent / "schemas").glob("*.json")):
+        h.update(f.relative_to(HERE.parent).as_posix().encode() + b"\0" + f.read_bytes())
     return h.hexdigest()
 
 
-def results_path(cache_dir: Path, records_digest: str, as_of: str | None) -> Path:
+def results_path(cache_dir: Path, records_digest: str, as_of: str | None, prefix: str) -> Path:
     """Where the findings and results computed from exactly these records are kept.
 
-    Two files share this stem: `.findings` (all `validate` needs) and `.results`.
+    Two files share this stem: `.findings` (all `validate` needs) and `.results`. The
+    folder the records were read as (`prefix`) is part of the key, since every finding and
+    source names its file by it.
     """
-    k = hashlib.blake2b(
-        f"{code_version()}|{records_digest}|{as_of or 'default'}".encode(), digest_size=20
-    ).hexdigest()
+    key = f"{code_version()}|{records_digest}|{as_of or 'default'}|{prefix}"
+    k = hashlib.blake2b(key.encode(), digest_size=20).hexdigest()
     return cache_dir / "results" / k
 
 

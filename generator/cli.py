@@ -1,6 +1,8 @@
-"""`cadre`: the command line over the pipeline. Only this module prints or exits.
+"""`cadre`: the command line over the pipeline. Only the CLI modules print or exit.
 
-Exit codes: 0 clean, 1 findings with errors (or a failed build), 2 usage errors.
+Exit codes: 0 clean, 1 findings with errors (or a failed build), 2 usage errors. Every
+error of the package (`errors.CadreError`) is turned into its message and exit code in one
+place, `CadreGroup.invoke`; a traceback is never a user's answer.
 """
 
 from __future__ import annotations
@@ -13,16 +15,25 @@ import click
 
 from .cli_common import AS_OF, FORMAT, RECORDS, parse_as_of, require_dir
 from .cli_site import build, serve
+from .errors import CadreError
 from .findings import has_errors, report
 from .outputs import json_chunks, open_atomic, write_atomic
-from .pipeline import (
-    check_and_compute,
-    check_dir,
-    check_files,
-)
+from .pipeline import check_and_compute, check_dir, check_files, open_source
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CadreGroup(click.Group):
+    """The command group; the one place where the package's errors become messages."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CadreError as e:
+            for message in e.lines():
+                click.echo(message, err=True)
+            ctx.exit(e.exit_code)
+
+
+@click.group(cls=CadreGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cadre-records")
 def main() -> None:
     """能上能下记录管理：校验记录、计算结果、生成公示网站。
@@ -44,7 +55,7 @@ def validate(records_dir: Path, as_of: str | None, fmt: str) -> None:
     """
     day = parse_as_of(as_of)
     require_dir(records_dir)
-    _results, findings, _ = check_and_compute(records_dir, day, need_results=False)
+    _results, findings, _ = check_and_compute(open_source(records_dir), day, need_results=False)
     text = report(findings, fmt)
     if text:
         click.echo(text)
@@ -71,7 +82,7 @@ def compute(records_dir: Path, as_of: str | None, out: str, year: int | None) ->
     """计算考核、积分、竞争上岗、处理和任期结果，输出 JSON (compute the results JSON)."""
     day = parse_as_of(as_of)
     require_dir(records_dir)
-    results, findings, _ = check_and_compute(records_dir, day)
+    results, findings, _ = check_and_compute(open_source(records_dir), day)
     if results is None:
         click.echo(report(findings, "text"), err=True)
         sys.exit(1)
@@ -122,7 +133,8 @@ def diff(base: str, head: str, as_of: str | None, fmt: str, link_base: str | Non
     day = parse_as_of(as_of)
     try:
         root = gitstore.toplevel(Path.cwd())
-        d, base_side, head_side = revision_diff(root, base, head, day)
+        cache = open_source(root / "records").cache
+        d, base_side, head_side = revision_diff(root, base, head, day, cache)
     except gitstore.GitError as e:
         raise click.UsageError(f"无法读取 git 版本 (cannot read the git revisions): {e}") from None
     if fmt == "json":
@@ -222,7 +234,7 @@ def export_sheet(
     from .sheets import SheetError, export_appraisal, export_points
 
     require_dir(records_dir)
-    checked = check_dir(records_dir)
+    checked = check_dir(open_source(records_dir))
     try:
         data = (
             export_points(checked.records, unit, year, month)
@@ -250,7 +262,6 @@ def import_sheet(file: Path, records_dir: Path) -> None:
     Nothing is written when a cell is wrong or the resulting records would not validate;
     every problem is listed as `sheet!B7: message`.
     """
-    from .repository import read_tree
     from .sheets import (
         SheetError,
         import_appraisal,
@@ -261,7 +272,8 @@ def import_sheet(file: Path, records_dir: Path) -> None:
     )
 
     require_dir(records_dir)
-    checked = check_dir(records_dir)
+    source = open_source(records_dir)
+    checked = check_dir(source)
     try:
         wb = read_workbook(file.read_bytes())
         meta = read_meta(wb)
@@ -272,10 +284,10 @@ def import_sheet(file: Path, records_dir: Path) -> None:
     except SheetError as e:
         click.echo("\n".join(f"{file.name}:{m}" for m in e.messages), err=True)
         sys.exit(1)
-    files = read_tree(records_dir)
+    files = dict(source.files)
     rel = target.relative_to(records_dir).as_posix()
     files[rel] = new
-    after = check_files(files, None, records_dir.as_posix().rstrip("/"))
+    after = check_files(files, None, source.prefix)
     mine = [f for f in after.findings if f.severity == "error" and f.path.endswith(rel)]
     if mine:
         click.echo(report(mine, "text"), err=True)
@@ -301,7 +313,7 @@ def new(
     from .scaffold import scaffold
 
     require_dir(records_dir)
-    checked = check_dir(records_dir)
+    checked = check_dir(open_source(records_dir))
     try:
         path, text = scaffold(kind, checked.records, records_dir, unit, person, year)
     except ValueError as e:
@@ -325,7 +337,7 @@ def audit_site_command(site_dir: Path, records_dir: Path) -> None:
     from .audit import audit_site
 
     require_dir(records_dir)
-    checked = check_dir(records_dir)
+    checked = check_dir(open_source(records_dir))
     leaks = audit_site(site_dir, checked.records)
     for leak in leaks:
         click.echo(leak.text())

@@ -14,8 +14,9 @@ from pathlib import Path
 import click
 
 from .cli_common import AS_OF, RECORDS, parse_as_of
+from .errors import CadreError
 from .findings import report
-from .pipeline import ValidationFailed
+from .pipeline import ValidationFailed, open_source
 
 _out = click.option(
     "--out",
@@ -29,13 +30,13 @@ _out = click.option(
 
 def _build(records_dir: Path, out: Path, as_of: str | None) -> None:
     """Build, or print why not and exit 1; the previous site stays as it was."""
-    from .site import SiteError, build_site
+    from .site.build import build_site
 
     day = parse_as_of(as_of)
     if not records_dir.is_dir():
         raise click.UsageError(f"找不到记录目录 {records_dir} (records folder not found)")
     try:
-        built = build_site(records_dir, out, day)
+        built = build_site(open_source(records_dir), out, day)
     except ValidationFailed as e:
         click.echo(report(e.findings, "text"), err=True)
         click.echo(
@@ -43,10 +44,10 @@ def _build(records_dir: Path, out: Path, as_of: str | None) -> None:
             err=True,
         )
         sys.exit(1)
-    except SiteError as e:
+    except CadreError as e:
         click.echo(f"错误 error: {e}", err=True)
         click.echo("原有网站未改动 (the previous site is unchanged)", err=True)
-        sys.exit(1)
+        sys.exit(e.exit_code)
     except Exception as e:  # a bug must still leave the old site and a readable message
         click.echo(f"错误 error: 构建失败 (build failed): {type(e).__name__}: {e}", err=True)
         click.echo("原有网站未改动 (the previous site is unchanged)", err=True)

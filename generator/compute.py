@@ -7,21 +7,28 @@ when a person may go up again), and last the postings (O1) of everything public.
 
 Results are plain JSON-ready values, described by `schemas/results.schema.json`. They are
 the full, internal results (reviewers and the diff read them); the public site only ever
-receives their public projection (see `project`).
+receives their public projection (see `site.project`). Computing finds nothing wrong with
+the records: that is the check stage's work, before and after this (`checks`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 
-from .appraisal import compute_appraisals
-from .findings import Finding
-from .handling import compute_handling
+from .dates import parse_date
+from .loader import Document
 from .model import Records
-from .points import compute_points
-from .postings import compute_postings
-from .selection import compute_selections
-from .tenure import compute_tenure
+from .rules.consequences import consequences
+from .rules.elections import CLAUSE_S1, CLAUSE_S2, elections
+from .rules.handling import compute_handling
+from .rules.matching import CLAUSE_Q1, CLAUSE_S3, two_way
+from .rules.points import compute_points
+from .rules.postings import compute_postings
+from .rules.procedure import compute_cases
+from .rules.scoring import compute_appraisals
+from .rules.shared import alert, policy_in_force
+from .rules.tenure import compute_tenure
 
 
 def _sort_key(value) -> tuple:
@@ -37,22 +44,92 @@ def _order(items: list[dict], *keys: str) -> list[dict]:
     return sorted(items, key=lambda d: tuple(_sort_key(d.get(k)) for k in keys))
 
 
-def compute(rec: Records, as_of: dt.date, source: dict) -> tuple[dict, list[Finding]]:
-    """All results as of one date, and the findings of computing them.
+def compute_selection(rec: Records, doc: Document) -> tuple[dict, list[dict]]:
+    """S1-S3 for one selection record: its result and alerts (the seats still open, teams
+    left short, people left for placement by the unit)."""
+    s = doc.data
+    year = int(s["date"][:4])
+    params = policy_in_force(rec, year)[1]["selection"]
+    sources = [doc.path, rec.policies[year].path]
+    if s["unit"] in rec.units:
+        sources.append(rec.units[s["unit"]].path)
+    sources.sort()
 
-    `source` is {"commit": ..., "digest": ...} of the records. The results' `findings`
-    (those of checking and of computing together) are added by `pipeline.compute_checked`.
+    def note(rule: str, kind: str, message: str, person: str | None = None) -> dict:
+        return alert(rule, kind, message, sources, person, s["unit"], s["date"])
+
+    leaders, deputies, open_seats = elections(
+        s, Fraction(params["quorum"]), Fraction(params["majority"])
+    )
+    leadership = {
+        pid
+        for pid in s["participants"]
+        if pid in rec.people and rec.people[pid].data["leadership_member"]
+    }
+    placement, unplaced = two_way(s, leaders, deputies, leadership, params["proposing"])
+    alerts = [note(rule, "round_needed", message) for rule, message in open_seats]
+    alerts += [
+        note("S3", "team_short", f"片线 {p['team']} 双向选择后尚缺 {p['short']} 人")
+        for p in placement
+        if p["short"]
+    ]
+    alerts += [
+        note("S3", "placement_by_unit", "双向选择未落实岗位，由单位统筹安排", pid)
+        for pid in unplaced
+    ]
+    result = {
+        "id": s["id"],
+        "title": s["title"],
+        "unit": s["unit"],
+        "date": s["date"],
+        "effective": s["effective"],
+        "basis": {
+            "policy": year,
+            "clauses": {"S1": CLAUSE_S1, "S2": CLAUSE_S2, "S3": CLAUSE_S3, "Q1": CLAUSE_Q1},
+            "parameters": {
+                "quorum": params["quorum"],
+                "majority": params["majority"],
+                "proposing": params["proposing"],
+            },
+        },
+        "participants": len(s["participants"]),
+        "leaders": leaders,
+        "deputies": deputies,
+        "placement": placement,
+        "unplaced": unplaced,
+        "rule": "S3",
+        "sources": sources,
+    }
+    return result, alerts
+
+
+def compute_selections(rec: Records, as_of: dt.date) -> tuple[list[dict], list[dict]]:
+    """S1-S3 for every selection held by `as_of`, in date order (a later one has not happened)."""
+    selections, alerts = [], []
+    for doc in sorted(rec.selections.values(), key=lambda d: (d.data["date"], d.data["id"])):
+        if parse_date(doc.data["date"]) <= as_of:
+            result, found = compute_selection(rec, doc)
+            selections.append(result)
+            alerts += found
+    return selections, alerts
+
+
+def compute(rec: Records, as_of: dt.date, source: dict) -> dict:
+    """All results as of one date. `source` is {"commit": ..., "digest": ...} of the records.
+
+    The results' `findings` (those of checking, before and after computing) are added by
+    the pipeline.
     """
     handled = compute_handling(rec, as_of)
-    appraisals, a_actions, a_alerts, a_findings = compute_appraisals(
-        rec, as_of, handled.forced_grades
-    )
-    points, p_findings = compute_points(rec)
-    selections, s_alerts, s_findings = compute_selections(rec, as_of)
-    actions = handled.actions + a_actions
-    t_actions, t_alerts, t_findings = compute_tenure(rec, as_of, actions)
+    case_actions, case_alerts = compute_cases(rec, as_of)
+    appraisals, a_alerts = compute_appraisals(rec, as_of, handled.forced_grades)
+    a_actions, c_alerts = consequences(appraisals, rec)
+    points = compute_points(rec)
+    selections, s_alerts = compute_selections(rec, as_of)
+    actions = handled.actions + case_actions + a_actions
+    t_actions, t_alerts = compute_tenure(rec, as_of, actions)
     actions = actions + t_actions
-    alerts = handled.alerts + a_alerts + s_alerts + t_alerts
+    alerts = handled.alerts + case_alerts + a_alerts + c_alerts + s_alerts + t_alerts
     results = {
         "as_of": as_of.isoformat(),
         "source": source,
@@ -63,8 +140,7 @@ def compute(rec: Records, as_of: dt.date, source: dict) -> tuple[dict, list[Find
         "alerts": _order(alerts, "rule", "date", "person", "unit", "type"),
     }
     results["postings"] = compute_postings(rec, as_of, results)
-    findings = handled.findings + a_findings + p_findings + s_findings + t_findings
-    return results, findings
+    return results
 
 
 def for_year(results: dict, year: int) -> dict:

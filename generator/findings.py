@@ -35,6 +35,15 @@ def warning(path: str, line: int, col: int, rule: str, message: str, hint: str =
     return Finding(path, line, col, rule, message, "warning", hint)
 
 
+def error_at(doc, path: tuple, rule: str, message: str, hint: str = "") -> Finding:
+    """An error on the line of the value at `path` in a loaded document."""
+    return error(doc.path, *doc.where(path), rule, message, hint)
+
+
+def warning_at(doc, path: tuple, rule: str, message: str, hint: str = "") -> Finding:
+    return warning(doc.path, *doc.where(path), rule, message, hint)
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Errors first, then warnings; each by file, line and column."""
     return sorted(

@@ -1,20 +1,24 @@
-"""Records at any git revision, read straight from the object store.
+"""Git, in one place: records at any revision, and where the working tree's records come from.
 
 Reading with `git ls-tree` and one `git cat-file --batch` process never touches the
 working tree, so a reviewer's diff can run in a dirty checkout, and every blob comes with
-its id, which the content cache uses as its key.
+its id, which the content cache uses as its key. The site's provenance (the commit of the
+records, the commits that changed each file) is read here too; outside a repository, or
+without git, those are simply unknown.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import CadreError
 from .repository import IGNORED
 
 
-class GitError(Exception):
+class GitError(CadreError):
     """A git command failed: not a repository, or an unknown revision."""
 
 
@@ -32,6 +36,66 @@ def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
             else "git failed"
         )
     return done.stdout
+
+
+def quiet(root: Path, *args: str) -> str | None:
+    """Output of a git command as text, or None outside a repository or without git."""
+    try:
+        return _git(root, *args).decode("utf-8", "replace").strip()
+    except GitError:
+        return None
+
+
+def commit_of(records_dir: Path) -> dict:
+    """The HEAD commit and its date, and whether the records differ from it."""
+    head = quiet(records_dir, "log", "-1", "--format=%H%x00%cI", "HEAD")
+    if not head:
+        return {"commit": None, "date": None, "dirty": None}
+    commit, date = head.split("\0")
+    status = quiet(records_dir, "status", "--porcelain", "--", ".")
+    return {"commit": commit, "date": date, "dirty": bool(status)}
+
+
+@dataclass(frozen=True)
+class RecordsHistory:
+    """Which commits changed each record file (`records/<path>` -> [(commit, date)], newest
+    first), and when the records last changed (seconds since the epoch)."""
+
+    files: dict[str, list[tuple[str, str]]]
+    last_change: int | None
+
+
+_COMMIT_LINE = re.compile(r"[0-9a-f]{40} [0-9]+ \S+")
+
+
+def records_history(records_dir: Path) -> RecordsHistory | None:
+    """The history of every file under the records folder, from one `git log`; None outside git."""
+    if quiet(records_dir, "rev-parse", "--is-inside-work-tree") != "true":
+        return None
+    out = quiet(
+        records_dir,
+        "log",
+        "--format=%x00%H %ct %cI",
+        "--name-only",
+        "--no-renames",
+        "--relative",
+        "-z",
+        "--",
+        ".",
+    )
+    files: dict[str, list[tuple[str, str]]] = {}
+    commit = date = ""
+    last: int | None = None
+    for token in (out or "").split("\0"):
+        token = token.strip("\n")
+        if not token:
+            continue
+        if _COMMIT_LINE.fullmatch(token):
+            commit, seconds, date = token.split(" ")
+            last = int(seconds) if last is None else last
+            continue
+        files.setdefault(f"records/{token}", []).append((commit, date[:10]))
+    return RecordsHistory(files, last)
 
 
 def toplevel(path: Path) -> Path:

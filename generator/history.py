@@ -11,7 +11,16 @@ from pathlib import Path
 from . import gitstore
 from .loader import LoadError, load_bytes
 
-RECORD_GLOBS = ("people/{id}.yaml", "units/{id}.yaml", "selections/{id}.yaml", "cases/{id}.yaml", "policy/{id}.yaml", "incidents/*/{id}.yaml", "appraisals/*/{id}.yaml", "points/*/*/{id}.yaml")
+RECORD_GLOBS = (
+    "people/{id}.yaml",
+    "units/{id}.yaml",
+    "selections/{id}.yaml",
+    "cases/{id}.yaml",
+    "policy/{id}.yaml",
+    "incidents/*/{id}.yaml",
+    "appraisals/*/{id}.yaml",
+    "points/*/*/{id}.yaml",
+)
 
 
 def changed_fields(old, new, path: str = "") -> list[str]:

@@ -32,6 +32,7 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 
+from .errors import CadreError
 from .findings import Finding, error
 
 MAX_BYTES = 1_000_000
@@ -78,7 +79,7 @@ class Document:
         return self.positions.get(("#key",) + tuple(path)) or self.where(path)
 
 
-class LoadError(Exception):
+class LoadError(CadreError):
     """A record file that cannot be loaded; carries the finding to report."""
 
     def __init__(self, finding: Finding):
@@ -313,7 +314,9 @@ def _build(path: str, events, first, positions: dict | None, at: tuple, depth: i
                 raise LoadError(
                     error(path, *_pos(kev), "key", "键必须是文字 (keys must be strings)")
                 )
-            key = sys.intern(_scalar(path, kev, as_key=True))  # shared: thousands of files use the same keys
+            key = sys.intern(
+                _scalar(path, kev, as_key=True)
+            )  # shared: thousands of files use the same keys
             if key in out:
                 if positions is None:  # the message names the first occurrence's line
                     raise _NeedPositions

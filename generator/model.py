@@ -51,13 +51,6 @@ class Records:
     cases: dict[str, Document] = field(default_factory=dict)
     failed: set[str] = field(default_factory=set)  # files that did not load or failed the schema
 
-    def policy_for(self, year: int) -> dict | None:
-        doc = self.policies.get(year)
-        return doc.data if doc else None
-
-    def latest_policy(self) -> dict | None:
-        return self.policies[max(self.policies)].data if self.policies else None
-
     def all_documents(self) -> list[Document]:
         return [doc for _kind, group in KINDS for doc in getattr(self, group).values()]
 
@@ -240,16 +233,17 @@ def load_records(
     return rec, findings
 
 
-def _case_dates(case: dict) -> list[str]:
-    dates = []
+def case_steps(case: dict) -> dict[tuple[str, str], str]:
+    """Every dated step of a case (ISO text), keyed by its path in the record."""
+    out = {}
     for step in ("verification", "proposal", "decision"):
         if step in case:
-            dates.append(case[step]["date"])
+            out[(step, "date")] = case[step]["date"]
     for step in ("review", "appeal"):
         for key in ("filed", "decided"):
             if key in case.get(step, {}):
-                dates.append(case[step][key])
-    return dates
+                out[(step, key)] = case[step][key]
+    return out
 
 
 def latest_event(kind: str, data: dict) -> str | None:
@@ -262,7 +256,7 @@ def latest_event(kind: str, data: dict) -> str | None:
     if kind in ("appraisal", "points", "selection", "incident"):
         dates = [data["date"]]
     elif kind == "case":
-        dates = _case_dates(data)
+        dates = list(case_steps(data).values())
     else:
         return None
     parsed = []

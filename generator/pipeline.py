@@ -1,21 +1,66 @@
-"""The pipeline's edges: read records from disk, run load and check, pick the as-of date.
+"""The one sequence every command runs: read, load, check, compute, check the results.
 
-Kept apart from the CLI so that tests, the diff command and the site builder all run the
-very same sequence.
+`validate`, `compute`, `build`, the Excel import and the reviewer's `diff` all go through
+these functions, so the same records give the same findings and results whichever command
+asks. The records folder, its cache and its commit are resolved once (`Source`) and passed
+down; nothing below asks for them again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cache import DocumentCache
-from .check import check_all
-from .findings import Finding, error, has_errors, sort_findings
+from . import gitstore
+from .cache import DocumentCache, load_stored, results_path, store
+from .checks import check_records, check_results
+from .compute import compute
+from .errors import CadreError
+from .findings import Finding, error, has_errors, report, sort_findings
 from .model import Records, default_as_of, load_records
-from .repository import read_tree
+from .repository import digest, read_tree
+
+
+@dataclass
+class Source:
+    """A records folder on disk, resolved once: its files, display prefix, cache and commit."""
+
+    records_dir: Path
+    cache: DocumentCache | None
+    _files: dict[str, bytes | None] | None = field(default=None, repr=False)
+    _commit: dict | None = field(default=None, repr=False)
+
+    @property
+    def prefix(self) -> str:
+        return self.records_dir.as_posix().rstrip("/")
+
+    @property
+    def files(self) -> dict[str, bytes | None]:
+        if self._files is None:
+            self._files = read_tree(self.records_dir)
+        return self._files
+
+    @property
+    def commit(self) -> dict:
+        """The commit the records sit in, asked of git once."""
+        if self._commit is None:
+            self._commit = gitstore.commit_of(self.records_dir)
+        return self._commit
+
+    @property
+    def cache_dir(self) -> Path | None:
+        return self.cache.path.parent if self.cache and self.cache.path else None
+
+
+def open_source(records_dir: Path) -> Source:
+    """The records folder with its cache beside it (`.cache/cadre/`), unless CADRE_NO_CACHE is set."""
+    cache = None
+    if not os.environ.get("CADRE_NO_CACHE"):
+        cache_file = records_dir.resolve().parent / ".cache" / "cadre" / "documents.marshal"
+        cache = DocumentCache(cache_file)
+    return Source(records_dir, cache)
 
 
 @dataclass
@@ -25,11 +70,41 @@ class Checked:
     as_of: dt.date | None
 
 
-def default_cache(records_dir: Path) -> DocumentCache | None:
-    """The cache beside the records folder, unless CADRE_NO_CACHE is set."""
-    if os.environ.get("CADRE_NO_CACHE"):
-        return None
-    return DocumentCache(records_dir.resolve().parent / ".cache" / "cadre" / "documents.marshal")
+class ValidationFailed(CadreError):
+    """The records have errors, so nothing is computed or published."""
+
+    exit_code = 1
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(f"{len(findings)} finding(s)")
+        self.findings = findings
+
+    def lines(self) -> list[str]:
+        return [report(self.findings, "text")]
+
+
+def load(
+    files: dict[str, bytes | None],
+    prefix: str = "records",
+    cache: DocumentCache | None = None,
+    memo: dict | None = None,
+) -> tuple[Records, list[Finding]]:
+    """Load stage: every file to a document, shape-checked (tier one). The caller saves the
+    cache once it has loaded everything it needs."""
+    return load_records(files, prefix, cache, memo)
+
+
+def check(
+    rec: Records,
+    load_findings: list[Finding],
+    displayed: list[str],
+    as_of: dt.date | None = None,
+    memo: dict | None = None,
+) -> Checked:
+    """Check stage (tier two) on loaded records, as of `as_of` or their latest event."""
+    day = as_of or default_as_of(rec)
+    findings = load_findings + check_records(rec, displayed, day, memo)
+    return Checked(rec, sort_findings(findings), day)
 
 
 def check_files(
@@ -43,63 +118,43 @@ def check_files(
 
     `memo` lets two revisions checked one after the other share per-entry work.
     """
-    rec, findings = load_records(files, prefix, cache)
+    rec, findings = load(files, prefix, cache, memo)
     if cache is not None:
         cache.save()
     displayed = [f"{prefix}/{rel}" if prefix else rel for rel in files]
-    findings = findings + check_all(rec, displayed, memo)
-    return Checked(rec, sort_findings(findings), as_of or default_as_of(rec))
+    return check(rec, findings, displayed, as_of, memo)
 
 
-def check_dir(records_dir: Path, as_of: dt.date | None = None) -> Checked:
-    return check_files(
-        read_tree(records_dir),
-        as_of,
-        records_dir.as_posix().rstrip("/"),
-        default_cache(records_dir),
-    )
-
-
-class ValidationFailed(Exception):
-    """The records have errors, so nothing is computed or published."""
-
-    def __init__(self, findings: list[Finding]):
-        super().__init__(f"{len(findings)} finding(s)")
-        self.findings = findings
+def check_dir(source: Source | Path, as_of: dt.date | None = None) -> Checked:
+    """Load and check the records of a folder (a `Source`, or its path)."""
+    if not isinstance(source, Source):
+        source = open_source(source)
+    return check_files(source.files, as_of, source.prefix, source.cache)
 
 
 def compute_checked(checked: Checked, source: dict) -> tuple[dict, list[Finding]]:
-    """Compute from checked records; raise ValidationFailed rather than compute from bad ones."""
-    from .compute import compute
-
+    """Compute from checked records, then check the results; raise ValidationFailed rather
+    than compute from records with errors."""
     if has_errors(checked.findings):
         raise ValidationFailed(checked.findings)
     if checked.as_of is None:
         where = checked.records.prefix or "records"
-        raise ValidationFailed(
-            [
-                error(
-                    where,
-                    1,
-                    1,
-                    "as_of",
-                    "记录中没有任何事件日期，请用 --as-of 指定基准日 (no event dates; pass --as-of)",
-                )
-            ]
-        )
-    results, findings = compute(checked.records, checked.as_of, source)
-    findings = sort_findings(checked.findings + findings)
+        message = "记录中没有任何事件日期，请用 --as-of 指定基准日 (no event dates; pass --as-of)"
+        raise ValidationFailed([error(where, 1, 1, "as_of", message)])
+    results = compute(checked.records, checked.as_of, source)
+    after = check_results(checked.records, results, checked.as_of)
+    findings = sort_findings(checked.findings + after)
     results["findings"] = [f.__dict__ for f in findings]
     return results, findings
 
 
 def check_and_compute(
-    records_dir: Path,
+    source: Source,
     as_of: dt.date | None = None,
     need_results: bool = True,
     need_records: bool = False,
 ) -> tuple[dict | None, list[Finding], Records | None]:
-    """Validation and results of the working tree's records, reusing an earlier run on the same bytes.
+    """Validation and results of a records folder, reusing an earlier run on the same bytes.
 
     The key is the digest of every record file, the as-of date asked for and the code's own
     version, so a hit is exactly what running again would give. The results' `source` (the
@@ -107,29 +162,22 @@ def check_and_compute(
     `need_results` (validation) only the stored findings are read; with `need_records` (the
     site) the loaded records come back too, loaded through the document cache on a hit.
     """
-    from .cache import load_stored, results_path, store
-    from .provenance import commit_of, digest
-
-    files = read_tree(records_dir)
+    files = source.files
     records_digest = digest(files)
-    prefix = records_dir.as_posix().rstrip("/")
-    cache = default_cache(records_dir)
-    stem = (
-        results_path(cache.path.parent, records_digest, as_of and as_of.isoformat())
-        if cache
-        else None
-    )
+    cache_dir = source.cache_dir
+    day = as_of and as_of.isoformat()
+    stem = results_path(cache_dir, records_digest, day, source.prefix) if cache_dir else None
     stored = load_stored(stem, "findings") if stem else None
     results = load_stored(stem, "results") if stored is not None and need_results else None
     records = None
     if stored is not None and (results is not None or not need_results):
         findings = [Finding(**f) for f in stored]
         if need_records:
-            records, _ = load_records(files, prefix, cache)
-            if cache is not None:
-                cache.save()
+            records, _ = load(files, source.prefix, source.cache)
+            if source.cache is not None:
+                source.cache.save()
     else:
-        checked = check_files(files, as_of, prefix, cache)
+        checked = check_dir(source, as_of)
         records, results, findings = checked.records, None, checked.findings
         if not has_errors(findings):
             try:
@@ -139,5 +187,5 @@ def check_and_compute(
         if stem:
             store(stem, [f.__dict__ for f in findings], results)
     if results is not None:
-        results = {**results, "source": {"digest": records_digest, **commit_of(records_dir)}}
+        results = {**results, "source": {"digest": records_digest, **source.commit}}
     return results, findings, records

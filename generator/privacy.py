@@ -19,8 +19,16 @@ MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 def sensitive_numbers(path: str, text: str) -> list[Finding]:
     out = []
     for pattern, message, hint in (
-        (RESIDENT_ID, "疑似身份证号码，记录中不得保存 (looks like a resident ID number)", "删除该号码；人员用编号标识"),
-        (MOBILE, "疑似个人手机号码，记录中不得保存 (looks like a mobile number)", "删除该号码；公示只写机关座机"),
+        (
+            RESIDENT_ID,
+            "疑似身份证号码，记录中不得保存 (looks like a resident ID number)",
+            "删除该号码；人员用编号标识",
+        ),
+        (
+            MOBILE,
+            "疑似个人手机号码，记录中不得保存 (looks like a mobile number)",
+            "删除该号码；公示只写机关座机",
+        ),
     ):
         for m in pattern.finditer(text):
             line = text.count("\n", 0, m.start()) + 1

@@ -7,6 +7,7 @@ postings unnoticed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -97,3 +98,13 @@ def read_tree(records_dir: Path) -> dict[str, bytes | None]:
                 size = os.fstat(fh.fileno()).st_size
                 files[prefix + name] = fh.read(min(size, READ_LIMIT) + 1)
     return files
+
+
+def digest(files: dict[str, bytes | None]) -> str:
+    """A digest of every file's path and bytes: two builds from the same records agree on it
+    whether or not they ran inside git."""
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        data = files[rel] or b""
+        h.update(rel.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return "sha256:" + h.hexdigest()

@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import gitstore
-from .cache import load_links, store_links
-from .check import check_all
+from .cache import DocumentCache, load_links, store_links
 from .diff import OutcomeDiff, outcome_diff
-from .findings import Finding, sort_findings
-from .model import Records, load_records
-from .pipeline import Checked, ValidationFailed, compute_checked, default_cache
+from .findings import Finding
+from .model import Records
+from .pipeline import ValidationFailed, check, compute_checked, load
 from .scope import Links, affected_units, clash_partners, links_of, restrict, select
 
 PREFIX = "records"
@@ -48,7 +47,7 @@ def _source(root: Path, commit: str, tree: str | None) -> dict:
 def _read_whole(root: Path, commit: str, tree: str | None, cache, shared: dict) -> Side:
     """One revision loaded whole, sharing blob contents with the other side through `shared`."""
     files = gitstore.files_at(root, commit, blobs=shared.setdefault("blobs", {}))
-    records, findings = load_records(files, PREFIX, cache, shared.setdefault("places", {}))
+    records, findings = load(files, PREFIX, cache, shared.setdefault("places", {}))
     links = links_of(records, files, {f.path for f in findings})
     return Side(records, findings, links, _source(root, commit, tree))
 
@@ -87,7 +86,7 @@ def _read_scoped(
         for rel, b in blobs.items():
             files[rel] = unchanged[rel] = None if b.mode == "120000" else raw[b.oid]
     big = len(files) >= 2000  # the document cache pays for itself only on many files
-    records, findings = load_records(files, PREFIX, cache if big else None, memo)
+    records, findings = load(files, PREFIX, cache if big else None, memo)
     return Side(records, findings, links, {}, (core, context))
 
 
@@ -133,7 +132,7 @@ def _fast(
 
 def _patched(known: Links, mine: dict[str, bytes | None], changed: set[str]) -> Links:
     """One revision's links from the other's: drop every changed path, add this side's versions."""
-    records, findings = load_records(mine, PREFIX)
+    records, findings = load(mine, PREFIX)
     new = links_of(records, mine, {f.path for f in findings})
     out = Links(
         {rel: f for rel, f in known.facts.items() if rel not in changed},
@@ -157,8 +156,8 @@ def _results(
         records = restrict(side.records, keep)
         files = sorted(keep | side.links.failed | clash_partners(side.links.failed))
     cut = len(PREFIX) + 1
-    findings = side.load_findings + check_all(records, [f"{PREFIX}/{rel}" for rel in files], memo)
-    checked = Checked(records, sort_findings(findings), as_of)
+    displayed = [f"{PREFIX}/{rel}" for rel in files]
+    checked = check(records, side.load_findings, displayed, as_of, memo)
     try:
         results, findings = compute_checked(checked, side.source)
     except ValidationFailed as e:
@@ -167,11 +166,16 @@ def _results(
 
 
 def revision_diff(
-    root: Path, base: str, head: str, as_of: dt.date | None, scoped: bool = True
+    root: Path,
+    base: str,
+    head: str,
+    as_of: dt.date | None,
+    cache: DocumentCache | None,
+    scoped: bool = True,
 ) -> tuple[OutcomeDiff, Side, Side]:
+    """The outcome diff of two revisions; one document cache serves both sides."""
     base_c, head_c = gitstore.resolve(root, base), gitstore.resolve(root, head)
     trees = {c: gitstore.tree_id(root, c) for c in (base_c, head_c)}
-    cache = default_cache(root / PREFIX)  # one cache serves both sides
     changes = gitstore.changes(root, base_c, head_c) if scoped else []
     fast = _fast(root, base_c, head_c, trees, changes, cache) if scoped and cache else None
     if fast is not None:

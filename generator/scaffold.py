@@ -94,7 +94,14 @@ leader_votes: [] # 片线长公开投票，每个片线每轮一条
 """
 
 
-def scaffold(kind: str, rec: Records, records_dir: Path, unit: str | None, person: str | None, year: int | None) -> tuple[Path, str]:
+def scaffold(
+    kind: str,
+    rec: Records,
+    records_dir: Path,
+    unit: str | None,
+    person: str | None,
+    year: int | None,
+) -> tuple[Path, str]:
     """The path and text of a new skeleton record. ValueError with a Chinese message on bad options."""
     if kind == "person":
         if unit not in rec.units:
@@ -109,7 +116,9 @@ def scaffold(kind: str, rec: Records, records_dir: Path, unit: str | None, perso
             raise ValueError("请用 --year 指定年度 (give --year)")
         existing = [i for i, d in rec.incidents.items() if d.data["date"].startswith(f"{year}-")]
         new = next_id(list(rec.incidents), common_prefix(existing, f"{year}-"))
-        return records_dir / "incidents" / str(year) / f"{new}.yaml", INCIDENT.format(id=new, person=person, year=year)
+        return records_dir / "incidents" / str(year) / f"{new}.yaml", INCIDENT.format(
+            id=new, person=person, year=year
+        )
     if kind == "case":
         if person not in rec.people:
             raise ValueError("请用 --person 指定已有的人员编号 (give an existing --person)")

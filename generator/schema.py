@@ -49,7 +49,9 @@ _INTEGRAL_FLOAT = re.compile(rb"(?<![0-9.])[0-9]+\.0*(?![0-9])")
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
-    return StrictValidator(raw_schema(kind), registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return StrictValidator(
+        raw_schema(kind), registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def _is_date(value: str) -> bool:
@@ -103,7 +105,9 @@ def _float_for_integer(schema: dict, value) -> bool:
         props = schema.get("properties", {})
         extra = schema.get("additionalProperties")
         return any(
-            _float_for_integer(props[k] if k in props else (extra if isinstance(extra, dict) else {}), v)
+            _float_for_integer(
+                props[k] if k in props else (extra if isinstance(extra, dict) else {}), v
+            )
             for k, v in value.items()
         )
     if isinstance(value, list):
@@ -158,7 +162,10 @@ def validate_document(kind: str, doc: Document) -> list[Finding]:
     if (
         doc.raw is not None
         and is_valid(kind, doc.data)
-        and (not _INTEGRAL_FLOAT.search(doc.raw) or not _float_for_integer(raw_schema(kind), doc.data))
+        and (
+            not _INTEGRAL_FLOAT.search(doc.raw)
+            or not _float_for_integer(raw_schema(kind), doc.data)
+        )
     ):
         return []
     findings = []
@@ -214,7 +221,11 @@ def private_leaves(schema: dict, value, path: tuple = (), private: bool = False)
     if isinstance(value, dict):
         props = schema.get("properties", {})
         for key, sub in value.items():
-            sub_schema = props.get(key) or (schema.get("additionalProperties") if isinstance(schema.get("additionalProperties"), dict) else {})
+            sub_schema = props.get(key) or (
+                schema.get("additionalProperties")
+                if isinstance(schema.get("additionalProperties"), dict)
+                else {}
+            )
             hidden = private or not (key in props and props[key].get("x-public") is True)
             yield from private_leaves(sub_schema, sub, path + (key,), hidden)
     elif isinstance(value, list):

@@ -24,33 +24,30 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from .errors import CadreError
+from .labels import CATEGORY_LABELS, RATER_GROUPS, UNGRADED_REASONS, VOTE_LABELS
 from .model import Records
 
-CATEGORY_SHEETS = {"staff": "一般工作人员", "deputy": "班子副职", "principal": "单位主要领导"}
-GROUPS = {
-    "own_unit": "本单位",
-    "superiors": "上级领导",
-    "related_units": "相关单位",
-    "service_recipients": "服务对象",
-}
-VOTES = {
-    "raters": "参评人数",
-    "excellent": "优秀",
-    "competent": "称职",
-    "basically_competent": "基本称职",
-    "incompetent": "不称职",
-}
-UNGRADED = {"under_investigation": "正在接受调查", "short_tenure": "在岗不足半年", "other": "其他"}
+# One sheet per staff category, in this order.
+CATEGORY_SHEETS = {c: CATEGORY_LABELS[c] for c in ("staff", "deputy", "principal")}
+GROUPS = RATER_GROUPS
+VOTES = VOTE_LABELS
+UNGRADED = UNGRADED_REASONS
 HEAD = Font(bold=True)
 CODE_FILL = PatternFill("solid", fgColor="DDDDDD")
 
 
-class SheetError(Exception):
+class SheetError(CadreError):
     """The workbook is not one this tool exported, or its cells are wrong; carries every message."""
+
+    exit_code = 1
 
     def __init__(self, messages: list[str]):
         super().__init__("\n".join(messages))
         self.messages = messages
+
+    def lines(self) -> list[str]:
+        return self.messages
 
 
 @dataclass
@@ -108,7 +105,7 @@ def _cell_value(entry: dict, code: str):
 
 def export_appraisal(rec: Records, unit: str, year: int) -> bytes:
     """A workbook to fill in one unit's appraisal for one year, prefilled with what is recorded."""
-    policy = rec.policy_for(year)
+    policy = rec.policies[year].data if year in rec.policies else None
     if policy is None:
         raise SheetError([f"没有 {year} 年度的政策参数 (no policy for {year})"])
     if unit not in rec.units:
@@ -186,7 +183,7 @@ def export_appraisal(rec: Records, unit: str, year: int) -> bytes:
 
 def export_points(rec: Records, unit: str, year: int, month: int) -> bytes:
     """A workbook of one unit's monthly points, one row per item."""
-    policy = rec.policy_for(year)
+    policy = rec.policies[year].data if year in rec.policies else None
     if policy is None:
         raise SheetError([f"没有 {year} 年度的政策参数 (no policy for {year})"])
     if unit not in rec.units:
@@ -298,7 +295,7 @@ def _existing_or_new(yaml: YAML, target: Path, header: list[tuple], comment: str
 def import_appraisal(rec: Records, wb, meta: dict, target: Path) -> bytes:
     """New YAML text for the appraisal record, with the sheet's values laid over the existing file."""
     year, unit = int(meta["year"]), str(meta["unit"])
-    policy = rec.policy_for(year)
+    policy = rec.policies[year].data if year in rec.policies else None
     if policy is None:
         raise SheetError([f"_meta: 没有 {year} 年度的政策参数 (no policy for {year})"])
     errors: list[str] = []
@@ -378,7 +375,7 @@ def import_appraisal(rec: Records, wb, meta: dict, target: Path) -> bytes:
 
 def import_points(rec: Records, wb, meta: dict, target: Path) -> bytes:
     year, month, unit = int(meta["year"]), int(meta["month"]), str(meta["unit"])
-    policy = rec.policy_for(year)
+    policy = rec.policies[year].data if year in rec.policies else None
     if policy is None:
         raise SheetError([f"_meta: 没有 {year} 年度的政策参数 (no policy for {year})"])
     classes = {c["id"] for c in policy["points"]["classes"]}
@@ -456,7 +453,10 @@ def target_path(rec: Records, records_dir: Path, meta: dict) -> Path:
     unit, year, month = meta.get("unit"), meta.get("year"), meta.get("month")
     if unit not in rec.units:
         raise SheetError([f"_meta: 单位 {unit} 不存在 (unknown unit)"])
-    if not isinstance(year, int) or rec.policy_for(year) is None:
+    if (
+        not isinstance(year, int)
+        or (rec.policies[year].data if year in rec.policies else None) is None
+    ):
         raise SheetError([f"_meta: 年度 {year} 没有政策参数 (no policy for this year)"])
     if meta.get("kind") == "points" and not (isinstance(month, int) and 1 <= month <= 12):
         raise SheetError(["_meta: 月份应为 1 到 12 (month must be 1-12)"])

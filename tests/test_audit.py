@@ -81,10 +81,11 @@ def test_audit_command_exits_one_on_a_leak(mini_repo, tmp_path, cli):
 
 
 def test_audit_passes_a_built_site_and_fails_once_a_private_value_is_planted(mini_repo, tmp_path):
-    from generator.site import build_site
+    from generator.pipeline import open_source
+    from generator.site.build import build_site
 
     site = tmp_path / "site"
-    build_site(mini_repo / "records", site)
+    build_site(open_source(mini_repo / "records"), site)
     recs = records(mini_repo)
     assert audit_site(site, recs) == []
     page = site / "postings" / "appraisal-2025-hexi.html"

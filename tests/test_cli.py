@@ -10,7 +10,7 @@ from generator.cli import main
 def break_person(repo):
     path = repo / "records/people/hx-003.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("unit: hexi", "unit: nowhere"), encoding="utf-8"
+        path.read_text(encoding="utf-8").replace("unit: hexi", "unit: nowhere", 1), encoding="utf-8"
     )
 
 

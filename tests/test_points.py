@@ -15,7 +15,7 @@ import pytest
 
 from generator.loader import load_bytes
 from generator.pipeline import check_files
-from generator.points import compute_points, tier_for
+from generator.rules.points import compute_points, tier_for
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
 TIERS = [
@@ -114,7 +114,7 @@ def points_of(months: list[dict], people: list[dict]):
     files |= {f"points/2025/{m['month']:02}/{m['unit']}.yaml": m for m in months}
     checked = check_files({k: json.dumps(v, ensure_ascii=False).encode() for k, v in files.items()})
     assert [f for f in checked.findings if f.severity == "error"] == []
-    return compute_points(checked.records)
+    return compute_points(checked.records), [f for f in checked.findings if f.rule == "P1"]
 
 
 EAST = [("east", "2015-01-01", None)]

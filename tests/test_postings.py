@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.pipeline import check_files
-from generator.postings import compute_postings, is_working_day, posting_end
 from generator.repository import read_tree
+from generator.rules.postings import compute_postings, is_working_day, posting_end
 
 MINI = Path(__file__).parent / "fixtures" / "mini" / "records"
 D = dt.date.fromisoformat

@@ -70,8 +70,6 @@ def test_every_appraisal_shape_validates(cli, mini_repo, tmp_path):
     """Ties pending and decided, forced, ungraded, A4-A7 and both alerts, with share 0.5."""
     import test_appraisal as t
 
-    from generator.appraisal import compute_appraisals
-    from generator.pipeline import check_files
 
     top = [t.entry(p, (60, 40), (50, 50), own_unit=t.tally(10, excellent=10)) for p in ("p4", "p7")]
     decided = t.excellent("p2") | {"decision": t.decision("excellent")}
@@ -90,9 +88,8 @@ def test_every_appraisal_shape_validates(cli, mini_repo, tmp_path):
         ],
         excellent_share=0.5,
     )
-    checked = check_files(files, t.dt.date(2026, 3, 1))
     forced = {("p5", 2025): [{"grade": "incompetent", "rule": "F5", "basis": {}}]}
-    appraisals, actions, alerts, _ = compute_appraisals(checked.records, checked.as_of, forced)
+    appraisals, actions, alerts, _ = t.appraise(files, "2026-03-01", forced)
     results = compute(cli, mini_repo / "records", tmp_path / "results.json")
     results |= {"appraisals": appraisals, "actions": actions, "alerts": alerts}
     assert problems(results) == []

@@ -10,6 +10,7 @@ import pytest
 
 from generator import review
 from generator.diff import to_json
+from generator.pipeline import open_source
 from generator.review import revision_diff
 from generator.synth import write_repository
 
@@ -20,6 +21,11 @@ ENV = {
     "GIT_COMMITTER_EMAIL": "t@example.org",
     "PATH": "/usr/bin:/bin:/usr/local/bin",
 }
+
+
+def cache_of(county):
+    """The county's document cache, as `cadre diff` opens it (none with CADRE_NO_CACHE)."""
+    return open_source(county / "records").cache
 
 
 def git(repo, *args):
@@ -106,8 +112,8 @@ def commit_edit(repo, name):
 def test_scoped_diff_equals_full_diff(county, name, monkeypatch):
     monkeypatch.setenv("CADRE_NO_CACHE", "1")
     commit_edit(county, name)
-    scoped, _, _ = revision_diff(county, "main", "change", None, scoped=True)
-    full, _, _ = revision_diff(county, "main", "change", None, scoped=False)
+    scoped, _, _ = revision_diff(county, "main", "change", None, cache_of(county), scoped=True)
+    full, _, _ = revision_diff(county, "main", "change", None, cache_of(county), scoped=False)
     assert to_json(scoped) == to_json(full)
     assert full.changes or full.head_errors or full.introduced, "the edit should move something"
     git(county, "checkout", "-q", "main")
@@ -120,7 +126,7 @@ def test_diff_from_one_known_revision_equals_full_diff(county, name, known, monk
     monkeypatch.delenv("CADRE_NO_CACHE", raising=False)
     commit_edit(county, name)
     shutil.rmtree(county / ".cache", ignore_errors=True)
-    revision_diff(county, "main", "change", None)  # the first run loads both sides whole
+    revision_diff(county, "main", "change", None, cache_of(county))  # the first run loads both sides whole
     other = "change" if known == "main" else "main"
     tree = subprocess.run(
         ["git", "rev-parse", f"{other}:records"], cwd=county, capture_output=True, text=True
@@ -131,10 +137,10 @@ def test_diff_from_one_known_revision_equals_full_diff(county, name, known, monk
     whole_loads = []
     read_whole = review._read_whole
     monkeypatch.setattr(review, "_read_whole", lambda *a: whole_loads.append(a) or read_whole(*a))
-    scoped, _, _ = revision_diff(county, "main", "change", None)
+    scoped, _, _ = revision_diff(county, "main", "change", None, cache_of(county))
     everything_moves = name == "a policy threshold"
     assert len(whole_loads) == (2 if everything_moves else 0)
-    full, _, _ = revision_diff(county, "main", "change", None, scoped=False)
+    full, _, _ = revision_diff(county, "main", "change", None, cache_of(county), scoped=False)
     assert to_json(scoped) == to_json(full)
     git(county, "checkout", "-q", "main")
 
@@ -145,8 +151,8 @@ def test_links_that_cannot_be_kept_only_cost_time(county, monkeypatch):
     shutil.rmtree(county / ".cache", ignore_errors=True)
     (county / ".cache/cadre").mkdir(parents=True)
     (county / ".cache/cadre/links").write_text("not a folder", encoding="utf-8")
-    scoped, _, _ = revision_diff(county, "main", "change", None)
-    full, _, _ = revision_diff(county, "main", "change", None, scoped=False)
+    scoped, _, _ = revision_diff(county, "main", "change", None, cache_of(county))
+    full, _, _ = revision_diff(county, "main", "change", None, cache_of(county), scoped=False)
     assert to_json(scoped) == to_json(full) and full.changes
     shutil.rmtree(county / ".cache")
     git(county, "checkout", "-q", "main")

@@ -13,15 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from generator.checks.selection import check_selection_years, check_selections
+from generator.compute import compute_selections
 from generator.loader import parse
 from generator.model import Records
 from generator.pipeline import check_files
-from generator.selection import (
-    compute_selections,
-    decide_round,
-    deferred_acceptance,
-    share,
-)
+from generator.rules.elections import decide_round, share
+from generator.rules.matching import deferred_acceptance
 
 HALF, TWO_THIRDS = Fraction(1, 2), Fraction(2, 3)
 HERE = Path(__file__).parent
@@ -223,8 +221,18 @@ def line_of(text: str, needle: str) -> int:
     return text.count("\n", 0, text.index(needle)) + 1
 
 
+def select(rec: Records, as_of: dt.date):
+    """S1-S3 as the pipeline runs them: the year's policy checked first, then the rounds
+    computed, then checked against the results: (selections, alerts, S findings)."""
+    before = check_selection_years(rec, as_of)
+    if before:
+        return [], [], before
+    selections, alerts = compute_selections(rec, as_of)
+    return selections, alerts, check_selections(rec, {"selections": selections}, as_of)
+
+
 def run(selection: str = SELECTION, as_of: dt.date = BEFORE, **kw):
-    return compute_selections(records(selection, **kw), as_of)
+    return select(records(selection, **kw), as_of)
 
 
 def test_the_worked_round():
@@ -305,7 +313,7 @@ def test_teams_proposing_is_read_from_the_policy():
         "records/policy/2025.yaml",
         POLICY.replace("proposing: staff", "proposing: teams"),
     )
-    [result], _, _ = compute_selections(rec, BEFORE)
+    [result], _, _ = select(rec, BEFORE)
     assert [p["members"] for p in result["placement"]] == [["l1", "s1", "s3"], ["l2", "s2", "s4"]]
     assert result["basis"]["parameters"]["proposing"] == "teams"
 
@@ -469,7 +477,7 @@ def test_selections_after_the_as_of_date_are_left_out():
 def test_no_policy_for_the_year_is_an_error():
     rec = records()
     rec.policies = {2024: parse("records/policy/2024.yaml", POLICY.replace("2025", "2024"))}
-    selections, _, [f] = compute_selections(rec, BEFORE)
+    selections, _, [f] = select(rec, BEFORE)
     assert (selections, f.rule, f.line) == ([], "policy", line_of(SELECTION, "date:"))
 
 
@@ -517,9 +525,9 @@ def test_a_schema_valid_selection_computes_through_the_pipeline():
     # hx-002 leads east (3 of 4 > 2), hx-003 is its deputy (2 of 3 > 1.5), hx-004 goes to
     # farm, the first choice. farm has no leader vote: a warning that a round is needed.
     files = mini_files() | {"selections/hexi-2025.yaml": HEXI_SELECTION.encode()}
-    checked = check_files(files, dt.date(2025, 12, 31))
+    checked = check_files(files)  # as of the latest event of the mini county
     assert [f.text() for f in checked.findings if f.severity == "error"] == []
-    [result], _, findings = compute_selections(checked.records, checked.as_of)
+    [result], _, findings = select(checked.records, checked.as_of)
     assert [p["members"] for p in result["placement"]] == [["hx-002", "hx-003"], ["hx-004"]]
     assert [(f.severity, f.rule, f.line) for f in findings] == [
         ("warning", "S1", line_of(HEXI_SELECTION, "{team: farm"))
@@ -534,7 +542,7 @@ def test_the_demo_county_selection_computes_without_errors():
     from generator.pipeline import check_dir
 
     checked = check_dir(DEMO)
-    selections, _, findings = compute_selections(checked.records, checked.as_of)
+    selections, _, findings = select(checked.records, checked.as_of)
     assert selections
     assert [f.text() for f in findings if f.severity == "error"] == []
     for s in selections:

@@ -14,9 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.checks.selection import check_selection
+from generator.compute import compute_selection, compute_selections
 from generator.loader import Document
 from generator.pipeline import check_dir
-from generator.selection import compute_selection, compute_selections, deferred_acceptance
+from generator.rules.matching import deferred_acceptance
 
 DEMO = Path(__file__).parent.parent / "records"
 
@@ -139,7 +141,7 @@ needs_demo = pytest.mark.skipif(
 def test_the_demo_placement_has_no_blocking_pair():
     """The demo's two-way round, read back from the results, is stable and within quota."""
     checked = check_dir(DEMO)
-    selections, _, _ = compute_selections(checked.records, checked.as_of)
+    selections, _ = compute_selections(checked.records, checked.as_of)
     for result in selections:
         record = checked.records.selections[result["id"]].data
         if "two_way" in record:
@@ -153,7 +155,7 @@ def test_changing_one_demo_preference_gives_a_new_stable_assignment():
     """An unplaced person moved to the top of a team they ranked blocks the old assignment;
     the recomputed one is stable again and places them there."""
     checked = check_dir(DEMO)
-    selections, _, _ = compute_selections(checked.records, checked.as_of)
+    selections, _ = compute_selections(checked.records, checked.as_of)
     choices = [
         (result, e["person"], t)
         for result in selections
@@ -171,7 +173,9 @@ def test_changing_one_demo_preference_gives_a_new_stable_assignment():
     entry["staff"] = [person] + [s for s in entry["staff"] if s != person]
     assert (person, team) in first_round_blocking_pairs(record, result)
 
-    changed, _, findings = compute_selection(checked.records, Document(doc.path, record))
+    changed_doc = Document(doc.path, record)
+    changed, _ = compute_selection(checked.records, changed_doc)
+    findings = check_selection(checked.records, changed_doc, changed)
     assert [f for f in findings if f.severity == "error"] == []
     assert first_round_blocking_pairs(record, changed) == []
     assert person in next(p["members"] for p in changed["placement"] if p["team"] == team)

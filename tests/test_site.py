@@ -21,16 +21,19 @@ import jinja2
 import pytest
 from click.testing import CliRunner
 
-from generator import site as site_module
+from generator import gitstore
 from generator.audit import audit_site
 from generator.cli_site import build
 from generator.pipeline import check_dir, check_files, compute_checked
-from generator.postings import compute_postings
 from generator.privacy import MOBILE, RESIDENT_ID
-from generator.project import project
 from generator.repository import read_tree
+from generator.rules.postings import compute_postings
 from generator.schema import private_leaves, raw_schema
-from generator.site import MARKER, md_escape, source_date_epoch
+from generator.site import build as site_build
+from generator.site import render
+from generator.site.build import MARKER, source_date_epoch
+from generator.site.escape import md_escape
+from generator.site.project import project
 
 HERE = Path(__file__).parent
 REPO = HERE.parent
@@ -116,14 +119,14 @@ def test_md_escape_prints_plain_words_and_numbers_as_they_are(value, shown):
 
 @pytest.mark.parametrize("name", ["safe", "tojson", "xmlattr", "urlize"])
 def test_templates_cannot_print_a_value_unescaped(name):
-    template = site_module.environment().from_string("{{ x | " + name + " }}")
+    template = render.environment().from_string("{{ x | " + name + " }}")
     with pytest.raises(jinja2.TemplateRuntimeError):
         template.render(x="<b>粗</b>", page_path="index.md")
 
 
 def test_every_printed_value_is_escaped_by_default():
     out = (
-        site_module.environment()
+        render.environment()
         .from_string("{{ x }}|{{ x | e }}|{{ [x] | join }}")
         .render(x="<b>*粗*</b>", page_path="index.md")
     )
@@ -374,9 +377,9 @@ def test_a_failing_mkdocs_build_leaves_the_previous_site_untouched(
     before = snapshot(out)
 
     def broken(*args, **kwargs):
-        raise site_module.SiteError("mkdocs 构建失败 (mkdocs build failed): simulated")
+        raise site_build.SiteError("mkdocs 构建失败 (mkdocs build failed): simulated")
 
-    monkeypatch.setattr(site_module, "run_mkdocs", broken)
+    monkeypatch.setattr(site_build, "run_mkdocs", broken)
     result = run_build(site_repo, out)
     assert result.exit_code == 1
     assert "simulated" in result.output and "Traceback" not in result.output
@@ -406,8 +409,10 @@ def test_bad_as_of_is_a_usage_error(site_repo, tmp_path):
 def test_source_date_epoch_outside_git_is_fixed_by_the_records_digest(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     zeros, ones = "sha256:" + "0" * 64, "sha256:" + "1" * 64
-    assert source_date_epoch(tmp_path, zeros) == source_date_epoch(tmp_path, zeros)
-    assert source_date_epoch(tmp_path, zeros) != source_date_epoch(tmp_path, ones)
+    history = gitstore.records_history(tmp_path)
+    assert history is None
+    assert source_date_epoch(history, zeros) == source_date_epoch(history, zeros)
+    assert source_date_epoch(history, zeros) != source_date_epoch(history, ones)
 
 
 # ---------------------------------------------------------------- offline
@@ -593,7 +598,8 @@ def test_posting_pages_list_the_commits_that_changed_their_records(site_repo, tm
     records_changed = subprocess.run(
         ["git", "log", "-1", "--format=%ct"], cwd=site_repo, capture_output=True, text=True
     ).stdout.strip()
-    assert source_date_epoch(site_repo / "records", "sha256:x") == int(records_changed)
+    history = gitstore.records_history(site_repo / "records")
+    assert source_date_epoch(history, "sha256:x") == int(records_changed)
     out = tmp_path / "site"
     assert run_build(site_repo, out).exit_code == 0
     points = Page(

@@ -12,11 +12,12 @@ import datetime as dt
 
 import pytest
 
+from generator.checks.tenure import check_tenure
 from generator.loader import Document, load_bytes
 from generator.model import Records
-from generator.tenure import (
-    check_probation,
+from generator.rules.tenure import (
     compute_tenure,
+    probation_results,
     restrictions_ended,
     retirement_age_months,
     retirement_date,
@@ -140,7 +141,9 @@ def records(*people: Document, policy: dict | None = None) -> Records:
 
 
 def tenure(rec: Records, as_of: dt.date = AS_OF, actions: list[dict] | None = None):
-    return compute_tenure(rec, as_of, actions or [])
+    """T1-T4 as the pipeline runs them: (actions, alerts, findings of the T checks)."""
+    actions, alerts = compute_tenure(rec, as_of, actions or [])
+    return actions, alerts, check_tenure(rec, as_of)
 
 
 def by_rule(items: list[dict], rule: str) -> list[tuple]:
@@ -289,7 +292,7 @@ def test_t3_trial_and_probation(end, result, alert, action):
     probation = {"kind": "trial", "start": "2026-05-01", "end": end}
     if result:
         probation["result"] = result
-    actions, alerts = check_probation(person("p1", probation=probation), 2026, AS_OF)
+    actions, alerts = probation_results(person("p1", probation=probation), 2026, AS_OF)
     assert [a["type"] for a in alerts] == ([alert] if alert else [])
     assert [(a["rule"], a["type"], a["effective"]) for a in actions] == (
         [("T3", *action)] if action else []

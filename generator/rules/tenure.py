@@ -16,25 +16,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from .dates import add_months, first_of_next_month, month_index, parse_date, parse_month
-from .findings import Finding, error, warning
-from .handling import action, alert, basis, policy_in_force
-from .loader import Document
-from .model import Records
-
-ACTIVE = ("active", "suspended")
+from ..dates import add_months, first_of_next_month, month_index, parse_date, parse_month
+from ..labels import PROBATION_LABELS
+from ..loader import Document
+from ..model import Records
+from .shared import ACTIVE, action, alert, basis, policy_in_force
 
 CLAUSE_T3 = "对试用制和聘用制干部跟踪进行考核，对不胜任现职的领导干部要让他们及时“下”来"
 CLAUSE_T4 = (
     "“下”的干部不是“一棒子被打死”，只要努力改正不足，做出实绩，得到群众公认，时时还会有“上”的机会"
 )
-
-PROBATION_LABELS = {"probation": "试用期", "trial": "试岗"}
-
-
-def _where(doc: Document, path: tuple) -> tuple[str, int, int]:
-    line, col = doc.where(path)
-    return doc.path, line, col
 
 
 # ---------------------------------------------------------------- T1 terms
@@ -45,72 +36,35 @@ def term_end(start: dt.date, years: int) -> dt.date:
     return add_months(start, 12 * years)
 
 
-def _same_run(history: list[dict], n: int, key) -> int:
-    """Index of the first stint of the unbroken run of adjacent stints sharing `key` with stint n."""
-    while n > 0 and key(history[n - 1]) == key(history[n]):
-        n -= 1
-    return n
+def current_term(person: dict) -> dict | None:
+    """T1: the current stint when a term runs in it: one that records a term number, or any
+    open stint of a leadership member."""
+    stint = person["history"][-1]
+    if "end" in stint or ("term" not in stint and not person["leadership_member"]):
+        return None
+    return stint
 
 
-def check_terms(doc: Document, policy: dict, as_of: dt.date) -> tuple[list[dict], list[Finding]]:
-    """T1: the current term's end (alert ahead and after), no term beyond the limit, no overlong run.
+def term_alerts(doc: Document, policy: dict, as_of: dt.date) -> list[dict]:
+    """T1: the current term's end, ahead of it (`notice_months`) and after it.
 
-    The paper: 干部任期届满，其职务自动免除……连任不能超过两届（十年）.
-
-    Terms apply to a current stint that records a term number, and to every leadership
-    member's current stint. A recorded term number above `max_consecutive` is an error; a
-    run of adjacent stints in the same post and unit longer than max_consecutive x years is
-    a warning (the term numbers may be missing or wrong). With the optional policy value
-    `terms.max_years_at_rank`, a run at one rank level longer than that is a warning too.
+    The paper: 干部任期届满，其职务自动免除……连任不能超过两届（十年）. The limits on
+    consecutive terms and years are checked in `checks.tenure`.
     """
     p = doc.data
-    n = len(p["history"]) - 1
-    stint = p["history"][n]
-    if "end" in stint or ("term" not in stint and not p["leadership_member"]):
-        return [], []
+    stint = current_term(p)
+    if stint is None:
+        return []
     terms = policy["terms"]
-    alerts, findings = [], []
-    start = parse_date(stint["start"])
-    ends = term_end(start, terms["years"])
+    ends = term_end(parse_date(stint["start"]), terms["years"])
     unit, pid, src = p["unit"], p["id"], [doc.path]
     if ends <= as_of:
         message = f"任期已于{ends.isoformat()}届满；未记录连任的，职务自动免除"
-        alerts.append(alert("T1", "term_expired", message, src, pid, unit, ends))
-    elif ends <= add_months(as_of, terms["notice_months"]):
+        return [alert("T1", "term_expired", message, src, pid, unit, ends)]
+    if ends <= add_months(as_of, terms["notice_months"]):
         message = f"任期将于{ends.isoformat()}届满，请提前研究连任或调整"
-        alerts.append(alert("T1", "term_ending", message, src, pid, unit, ends))
-    limit = terms["max_consecutive"]
-    if stint.get("term", 1) > limit:
-        where = _where(doc, ("history", n, "term"))
-        findings.append(
-            error(
-                *where,
-                "T1",
-                f"同一职位连任不能超过{limit}届 (term beyond the limit)",
-                "任期届满后应交流或改任",
-            )
-        )
-    first = _same_run(p["history"], n, lambda s: (s["post"], s["unit"]))
-    if as_of > add_months(parse_date(p["history"][first]["start"]), 12 * terms["years"] * limit):
-        where = _where(doc, ("history", n, "start"))
-        years = terms["years"] * limit
-        findings.append(
-            warning(
-                *where, "T1", f"同一职位连续任职超过{years}年 (more than {years} years in one post)"
-            )
-        )
-    at_rank = terms.get("max_years_at_rank")
-    first = _same_run(p["history"], n, lambda s: s["rank"])
-    if at_rank and as_of > add_months(parse_date(p["history"][first]["start"]), 12 * at_rank):
-        where = _where(doc, ("history", n, "rank"))
-        findings.append(
-            warning(
-                *where,
-                "T1",
-                f"同一职级任职超过{at_rank}年 (more than {at_rank} years at one rank level)",
-            )
-        )
-    return alerts, findings
+        return [alert("T1", "term_ending", message, src, pid, unit, ends)]
+    return []
 
 
 # ---------------------------------------------------------------- T2 retirement
@@ -144,41 +98,40 @@ def retirement_date(birth: dt.date, schedule: dict) -> dt.date:
     return first_of_next_month(add_months(birth, retirement_age_months(birth, schedule)))
 
 
-def check_retirement(
-    doc: Document, policy: dict, as_of: dt.date
-) -> tuple[list[dict], list[Finding]]:
-    """T2: alert those due within `notice_months`; warn about anyone still in post past the date.
+def retirement_due(person: dict, policy: dict) -> dt.date | None:
+    """T2: when a person reaches the statutory retirement date, by the policy's schedules."""
+    schedules = policy["retirement"]["schedules"]
+    schedule = next((s for s in schedules if s["group"] == retirement_group(person)), None)
+    if schedule is None:
+        return None
+    return retirement_date(parse_date(person["birth_date"]), schedule)
 
-    The paper: 严格执行干部离退休制度，对到龄的领导干部及时办理离退休手续.
+
+def retirement_alerts(doc: Document, policy: dict, as_of: dt.date) -> list[dict]:
+    """T2: alert those due within `notice_months`, and anyone still in post past the date.
+
+    The paper: 严格执行干部离退休制度，对到龄的领导干部及时办理离退休手续. Still in post past
+    the date is also an error of the record (`checks.tenure`).
     """
     p = doc.data
-    r = policy["retirement"]
-    schedule = next((s for s in r["schedules"] if s["group"] == retirement_group(p)), None)
-    if schedule is None:
-        return [], []
-    due = retirement_date(parse_date(p["birth_date"]), schedule)
+    due = retirement_due(p, policy)
+    if due is None:
+        return []
     month = f"{due.year}年{due.month}月"
     src = [doc.path]
     if due <= as_of:
         message = f"已于{month}到达法定退休年龄，仍在岗，应及时办理退休手续"
-        where = _where(doc, ("status",))
-        finding = error(
-            *where,
-            "T2",
-            "已过法定退休时间仍在岗 (in post past the statutory retirement date)",
-            "办理退休手续后把 status 改为 retired",
-        )
-        return [alert("T2", "retirement_overdue", message, src, p["id"], p["unit"], due)], [finding]
-    if due <= add_months(as_of, r["notice_months"]):
+        return [alert("T2", "retirement_overdue", message, src, p["id"], p["unit"], due)]
+    if due <= add_months(as_of, policy["retirement"]["notice_months"]):
         message = f"将于{month}到达法定退休年龄，请提前做好工作衔接"
-        return [alert("T2", "retirement_due", message, src, p["id"], p["unit"], due)], []
-    return [], []
+        return [alert("T2", "retirement_due", message, src, p["id"], p["unit"], due)]
+    return []
 
 
 # ---------------------------------------------------------------- T3 trial and probation
 
 
-def check_probation(
+def probation_results(
     doc: Document, year: int | None, as_of: dt.date
 ) -> tuple[list[dict], list[dict]]:
     """T3: an assessment is due at the end of every trial or probation; a failed one means stepping down.
@@ -279,22 +232,18 @@ def restrictions_ended(
 
 def compute_tenure(
     rec: Records, as_of: dt.date, actions: list[dict]
-) -> tuple[list[dict], list[dict], list[Finding]]:
-    """T1-T4 as of one date; `actions` are those of every earlier rule (for T4)."""
+) -> tuple[list[dict], list[dict]]:
+    """T1-T4 as of one date: (actions, alerts); `actions` are those of every earlier rule (for T4)."""
     year, policy = policy_in_force(rec, as_of.year)
     out_actions: list[dict] = []
     alerts: list[dict] = []
-    findings: list[Finding] = []
     for _, doc in sorted(rec.people.items()):
         if doc.data["status"] not in ACTIVE:
             continue
         if policy is not None:
-            for check in (check_terms, check_retirement):
-                a, f = check(doc, policy, as_of)
-                alerts += a
-                findings += f
-        acts, a = check_probation(doc, year, as_of)
+            alerts += term_alerts(doc, policy, as_of) + retirement_alerts(doc, policy, as_of)
+        acts, a = probation_results(doc, year, as_of)
         out_actions += acts
         alerts += a
     acts, a = restrictions_ended(rec, as_of, actions + out_actions, year)
-    return out_actions + acts, alerts + a, findings
+    return out_actions + acts, alerts + a

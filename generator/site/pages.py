@@ -26,10 +26,10 @@ import marshal
 from importlib.metadata import version as installed
 from pathlib import Path
 
-from .cache import code_version
-from .outputs import write_atomic
+from ..cache import code_version
+from ..outputs import write_atomic
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 REUSABLE = "postings/"
 
 

@@ -9,15 +9,11 @@ decimals.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from .appraisal import dec, text
-from .dates import add_months
-from .findings import Finding, warning
-from .loader import Document
-from .model import Records
+from ..model import Records
+from .shared import dec, policy_in_force, text
 
 
 def tier_for(total: Decimal, tiers: list[dict]) -> dict | None:
@@ -55,37 +51,9 @@ def _strip(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in r.items() if k != "_total"} for r in rows]
 
 
-def in_unit(history: list[dict], unit: str, year: int, month: int) -> bool:
-    """Whether a history entry in `unit` overlaps the month."""
-    first = dt.date(year, month, 1)
-    after = add_months(first, 1)
-    for stint in history:
-        start = dt.date.fromisoformat(stint["start"])
-        end = dt.date.fromisoformat(stint["end"]) if "end" in stint else None
-        if stint["unit"] == unit and start < after and (end is None or end > first):
-            return True
-    return False
-
-
-def _misplaced(doc: Document, n: int, rec: Records, year: int, month: int) -> Finding | None:
-    entry = doc.data["entries"][n]
-    person = rec.people[entry["person"]].data
-    if in_unit(person["history"], doc.data["unit"], year, month):
-        return None
-    line, col = doc.where(("entries", n, "person"))
-    return warning(
-        doc.path,
-        line,
-        col,
-        "P1",
-        "任职经历显示该人员本月不在本单位 (person not in this unit that month)",
-        "核对单位或补充任职经历",
-    )
-
-
-def compute_points(rec: Records) -> tuple[dict, list[Finding]]:
+def compute_points(rec: Records) -> dict:
     """P1: {"months": [...], "units": [...], "people": [...]} (see results.schema.json)."""
-    months, findings = [], []
+    months = []
     unit_year: dict[tuple[int, str], dict[str, dict[str, Decimal]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(Decimal))
     )
@@ -96,9 +64,9 @@ def compute_points(rec: Records) -> tuple[dict, list[Finding]]:
     person_units: dict[tuple[int, str], set[str]] = defaultdict(set)
     person_sources: dict[tuple[int, str], list[str]] = defaultdict(list)
     for (year, month, unit), doc in sorted(rec.points.items()):
-        order = [c["id"] for c in rec.policy_for(year)["points"]["classes"]]
+        order = [c["id"] for c in policy_in_force(rec, year)[1]["points"]["classes"]]
         rows = []
-        for n, entry in enumerate(doc.data["entries"]):
+        for entry in doc.data["entries"]:
             pid = entry["person"]
             by_class: dict[str, Decimal] = defaultdict(Decimal)
             for item in entry["items"]:
@@ -109,8 +77,6 @@ def compute_points(rec: Records) -> tuple[dict, list[Finding]]:
             person_units[(year, pid)].add(unit)
             person_sources[(year, pid)].append(doc.path)
             rows.append(_row(pid, by_class, order))
-            misplaced = _misplaced(doc, n, rec, year, month)
-            findings += [misplaced] if misplaced else []
         months.append(
             {
                 "year": year,
@@ -123,7 +89,7 @@ def compute_points(rec: Records) -> tuple[dict, list[Finding]]:
         )
     units = []
     for (year, unit), people in sorted(unit_year.items()):
-        order = [c["id"] for c in rec.policy_for(year)["points"]["classes"]]
+        order = [c["id"] for c in policy_in_force(rec, year)[1]["points"]["classes"]]
         rows = [
             _row(pid, by_class, order, months=unit_months[(year, unit, pid)])
             for pid, by_class in people.items()
@@ -131,7 +97,7 @@ def compute_points(rec: Records) -> tuple[dict, list[Finding]]:
         units.append({"year": year, "unit": unit, "entries": _strip(ranked(rows))})
     people = []
     for (year, pid), by_class in sorted(person_year.items()):
-        policy = rec.policy_for(year)["points"]
+        policy = policy_in_force(rec, year)[1]["points"]
         total = sum(by_class.values(), Decimal(0))
         people.append(
             {
@@ -144,4 +110,4 @@ def compute_points(rec: Records) -> tuple[dict, list[Finding]]:
                 "sources": sorted(set(person_sources[(year, pid)])),
             }
         )
-    return {"months": months, "units": units, "people": people}, findings
+    return {"months": months, "units": units, "people": people}

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import Records
+from ..dates import parse_date
+from ..model import Records
+from .shared import policy_in_force, stint_at
 
 KIND_ORDER = ("appraisal", "points", "selection", "decision")
 
@@ -32,8 +34,8 @@ def working_calendar(rec: Records) -> tuple[frozenset[dt.date], frozenset[dt.dat
     workdays: set[dt.date] = set()
     for doc in rec.policies.values():
         posting = doc.data["posting"]
-        holidays.update(dt.date.fromisoformat(d) for d in posting.get("holidays", []))
-        workdays.update(dt.date.fromisoformat(d) for d in posting.get("workdays", []))
+        holidays.update(parse_date(d) for d in posting.get("holidays", []))
+        workdays.update(parse_date(d) for d in posting.get("workdays", []))
     return frozenset(holidays), frozenset(workdays)
 
 
@@ -62,26 +64,15 @@ def posting_end(
         day += dt.timedelta(days=1)
 
 
-def policy_year(rec: Records, year: int) -> int | None:
-    """The policy in force for `year`: its own, else the latest earlier one, else the earliest."""
-    if not rec.policies:
-        return None
-    earlier = [y for y in rec.policies if y <= year]
-    return max(earlier) if earlier else min(rec.policies)
-
-
 def _unit_name(rec: Records, unit: str) -> str:
     doc = rec.units.get(unit)
     return doc.data["name"] if doc else unit
 
 
 def _unit_on(rec: Records, person: str, day: dt.date) -> str:
-    """The unit a person served in on `day` (from the history), else the current one."""
+    """The unit a person served in on `day` (from the history)."""
     doc = rec.people.get(person)
-    if doc is None:
-        return ""
-    held = [s for s in doc.data["history"] if dt.date.fromisoformat(s["start"]) <= day]
-    return held[-1]["unit"] if held else doc.data["unit"]
+    return stint_at(doc.data, day)["unit"] if doc else ""
 
 
 def _candidates(rec: Records) -> list[dict]:
@@ -129,7 +120,7 @@ def _candidates(rec: Records) -> list[dict]:
         decision = doc.data.get("decision")
         if decision is None:
             continue  # F6: nothing of a case is posted before its decision
-        day = dt.date.fromisoformat(decision["date"])
+        day = parse_date(decision["date"])
         unit = _unit_on(rec, doc.data["person"], day)
         out.append(
             {
@@ -154,14 +145,14 @@ def compute_postings(rec: Records, as_of: dt.date, results: dict) -> list[dict]:
     holidays, workdays = working_calendar(rec)
     postings = []
     for p in _candidates(rec):
-        start = dt.date.fromisoformat(p["start"])
+        start = parse_date(p["start"])
         if start > as_of:
             continue  # not posted yet on the as-of date
-        year = policy_year(rec, p["year"])
+        year, settings = policy_in_force(rec, p["year"])
         if year is None:
             continue
         policy = rec.policies[year]
-        settings = policy.data["posting"]
+        settings = settings["posting"]
         end = posting_end(start, settings["working_days"], holidays, workdays)
         posting = {k: p[k] for k in ("id", "kind", "title", "unit", "year", "month") if k in p}
         posting |= {

@@ -1,0 +1,1 @@
+"""The public-posting site: project (the public view), render (Markdown), build (mkdocs and the swap)."""

@@ -1,0 +1,246 @@
+"""The site build: Markdown -> mkdocs-material -> a new site swapped into place.
+
+The build's edges: git (provenance), a mkdocs subprocess (its own environment, with
+SOURCE_DATE_EPOCH so that the same records give the same bytes), and the swap of the new
+site into place, which happens only after everything succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .. import gitstore
+from ..errors import CadreError
+from ..findings import Finding, has_errors
+from ..pipeline import Source, ValidationFailed, check_and_compute
+from .pages import (
+    REUSABLE,
+    PageStore,
+    entries_by_page,
+    exclude_docs,
+    frame_key,
+    html_path,
+    page_key,
+    read_search,
+    write_search,
+)
+from .project import project
+from .render import TEMPLATES, navigation, render_docs, search_words
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BASE_CONFIG = ROOT / "mkdocs.yml"
+MARKER = ".cadre-site"  # written into every built site; only such a folder is ever replaced
+
+
+def mkdocs_config(docs_dir: Path, nav: list, userdict: Path) -> dict:
+    """The base mkdocs.yml with the generated parts: docs folder, navigation, theme overrides."""
+    config = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))
+    config["docs_dir"] = str(docs_dir)
+    config["nav"] = nav
+    config["theme"]["custom_dir"] = str(TEMPLATES / "overrides")
+    plugins = []
+    for plugin in config.get("plugins", []):
+        if plugin == "search" or (isinstance(plugin, dict) and "search" in plugin):
+            options = dict(plugin["search"] or {}) if isinstance(plugin, dict) else {}
+            plugin = {"search": options | {"jieba_dict_user": str(userdict)}}
+        plugins.append(plugin)
+    config["plugins"] = plugins
+    return config
+
+
+def source_date_epoch(history: gitstore.RecordsHistory | None, records_digest: str) -> int:
+    """Seconds for SOURCE_DATE_EPOCH: when the records last changed in git, else fixed by their digest.
+
+    The last commit that touched the records (not HEAD) is used, so that a commit changing
+    only code or documents leaves the site's bytes as they were.
+    """
+    if history is not None and history.last_change is not None:
+        return history.last_change
+    seed = int(hashlib.sha256(records_digest.encode()).hexdigest()[:8], 16)
+    return 946_684_800 + seed % (30 * 365 * 86_400)  # a day in 2000-2030, the same every time
+
+
+# ---------------------------------------------------------------- the build
+
+
+class SiteError(CadreError):
+    """The site could not be built; the previous site is untouched."""
+
+    exit_code = 1
+
+
+@dataclass
+class Built:
+    out: Path
+    pages: int
+    postings: int
+    open_postings: int
+    findings: list[Finding]
+    reused: int = 0  # posting pages taken from an earlier build (see `pages`)
+
+
+def run_mkdocs(config: dict, work: Path, site_dir: Path, epoch: int) -> None:
+    config_path = work / "mkdocs.yml"
+    config_path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "PYTHONHASHSEED": "0",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+        + ["--config-file", str(config_path), "--site-dir", str(site_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=work,
+    )
+    if done.returncode != 0:
+        lines = [
+            line
+            for line in (done.stderr + done.stdout).splitlines()
+            if line.strip()
+            and not line.startswith(
+                ("Building prefix", "Loading model", "Prefix dict", "Dumping model")
+            )
+        ]
+        raise SiteError("mkdocs 构建失败 (mkdocs build failed):\n" + "\n".join(lines[-15:]))
+
+
+def run_mkdocs_reusing(
+    config: dict,
+    words: str,
+    docs: dict[str, bytes],
+    work: Path,
+    site_dir: Path,
+    epoch: int,
+    store: PageStore,
+) -> int:
+    """Run mkdocs on the pages whose output is not stored, then put the stored ones back.
+
+    Returns how many pages were reused. A site with a `site_url` has a sitemap listing
+    every page with the build date, so it is always built whole.
+    """
+    frame = frame_key(config, words)
+    keys = {
+        rel: page_key(frame, rel, data)
+        for rel, data in docs.items()
+        if rel.startswith(REUSABLE) and rel.endswith(".md")
+    }
+    reused = {}
+    if not config.get("site_url"):
+        reused = {rel: hit for rel, k in keys.items() if (hit := store.get(k)) is not None}
+    if reused:
+        config = {**config, "exclude_docs": exclude_docs(list(reused))}
+    run_mkdocs(config, work, site_dir, epoch)
+    index = read_search(site_dir)
+    built = entries_by_page(index)
+    for rel, k in keys.items():
+        if rel not in reused:
+            store.put(k, (site_dir / html_path(rel)).read_bytes(), built.get(html_path(rel), []))
+    for rel, hit in reused.items():
+        target = site_dir / html_path(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(hit["html"])
+        index["docs"] += hit["search"]
+    write_search(site_dir, index)
+    store.prune()
+    return len(reused)
+
+
+def swap_into_place(new: Path, out: Path) -> None:
+    """Rename the old site away, the new one in, then delete the old one."""
+    old = None
+    if out.exists() or out.is_symlink():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old.rmdir()
+        os.rename(out, old)
+    try:
+        os.rename(new, out)
+    except OSError:
+        if old is not None:
+            os.rename(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def check_out_dir(out: Path, records_dir: Path) -> None:
+    """Refuse to replace a folder that is not a site this command built, or that holds the records."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise SiteError(f"{out} 不是文件夹 (--out must be a folder)")
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise SiteError(
+            f"{out} 已存在且不是 cadre build 生成的网站，拒绝覆盖 "
+            "(--out exists and is not a site built by cadre build; choose another folder)"
+        )
+    resolved = out.resolve()
+    if resolved == records_dir.resolve() or resolved in records_dir.resolve().parents:
+        raise SiteError(f"{out} 包含记录目录，拒绝覆盖 (--out must not contain the records)")
+
+
+def build_site(source: Source, out: Path, as_of: dt.date | None = None) -> Built:
+    """Validate, compute, project, render, run mkdocs, then swap the new site into place.
+
+    Raises ValidationFailed (records with errors) or SiteError; in both cases `out` is
+    left as it was.
+    """
+    out = Path(
+        os.path.abspath(out)
+    )  # mkdocs runs in another folder: relative paths would land there
+    check_out_dir(out, source.records_dir)
+    results, findings, records = check_and_compute(source, as_of, need_records=True)
+    if results is None or records is None or has_errors(findings):
+        raise ValidationFailed(findings)
+    history = gitstore.records_history(source.records_dir)
+    view = project(records, results, history.files if history else None)
+    docs = render_docs(view)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        with tempfile.TemporaryDirectory(prefix="cadre-docs-") as tmp:
+            work = Path(tmp)
+            docs_dir = work / "docs"
+            for rel, data in docs.items():
+                path = docs_dir / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            userdict = work / "names.txt"
+            words = search_words(view)
+            userdict.write_text(words, encoding="utf-8")
+            config = mkdocs_config(docs_dir, navigation(view), userdict)
+            reused = run_mkdocs_reusing(
+                config,
+                words,
+                docs,
+                work,
+                new,
+                source_date_epoch(history, results["source"]["digest"]),
+                PageStore(source.cache_dir / "pages" if source.cache_dir else None),
+            )
+        (new / MARKER).write_text("built by cadre build\n", encoding="utf-8")
+        swap_into_place(new, out)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    pages = sum(1 for rel in docs if rel.endswith(".md"))
+    return Built(
+        out,
+        pages,
+        len(view["postings"]),
+        sum(p["open"] for p in view["postings"]),
+        findings,
+        reused,
+    )

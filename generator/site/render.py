@@ -1,0 +1,187 @@
+"""Render stage: the public view -> the Markdown pages, downloads and stylesheet of the site.
+
+Only the public view (see `project`) reaches the templates. Every value a template prints
+goes through `escape.md_escape`, installed as the environment's `finalize`, so a template
+cannot forget it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path, PurePosixPath
+
+import jinja2
+from markupsafe import Markup
+
+from .charts import grade_chart, points_chart
+from .escape import cn_date, md_escape
+from .project import posting_rows
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES = ROOT / "site_templates"
+
+_LINK = re.compile(r"[a-z0-9][a-z0-9/._-]*\Z")
+
+
+@jinja2.pass_context
+def link(context, target: str) -> Markup:
+    """A relative link from the page being rendered to another file of the docs folder."""
+    if not _LINK.match(target) or ".." in target:
+        raise ValueError(f"unexpected link target {target!r}")
+    here = PurePosixPath(context["page_path"]).parent
+    depth = len(here.parts)
+    return Markup("../" * depth + target)
+
+
+def status(posting: dict) -> Markup:
+    """The posting's state on the as-of date, as a badge."""
+    if posting["open"]:
+        return Markup('<span class="posting-status posting-status--open">公示中</span>')
+    return Markup('<span class="posting-status">公示期已结束</span>')
+
+
+def _refused(name: str):
+    def refuse(*args, **kwargs):
+        raise jinja2.TemplateRuntimeError(f"the {name} filter is not available in site templates")
+
+    return refuse
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=False,  # Markdown, not HTML: md_escape below does both
+        finalize=md_escape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["cn_date"] = cn_date
+    # Jinja's own escaping filters make HTML-only Markup that would skip md_escape, and
+    # `safe`, `tojson` and `xmlattr` would print a value unescaped: none is available here.
+    for name in ("e", "escape", "forceescape"):
+        env.filters[name] = md_escape
+    for name in ("safe", "tojson", "xmlattr", "urlize"):
+        env.filters[name] = _refused(name)
+    env.globals["link"] = link
+    env.globals["status"] = status
+    env.globals["grade_chart"] = grade_chart
+    env.globals["points_chart"] = points_chart
+    return env
+
+
+# ---------------------------------------------------------------- rendering the docs folder
+
+
+def _json(data) -> bytes:
+    """Compact JSON: Python's fast encoder runs only without indentation (a province's
+    downloads took seconds indented)."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a quote mark."""
+    if value is None:
+        return ""
+    text = str(value)
+    if isinstance(value, str) and text.startswith(_FORMULA):
+        return "'" + text
+    return text
+
+
+def _csv(rows: list[dict]) -> bytes:
+    columns: list[str] = []
+    for row in rows:
+        columns += [k for k in row if k not in columns]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
+
+
+def _download(posting: dict, source: dict) -> dict:
+    head = {k: v for k, v in posting.items() if k not in ("body", "commits")}
+    return {"posting": head, "data": posting["body"], "records": source}
+
+
+def render_docs(view: dict) -> dict[str, bytes]:
+    """Every file of the mkdocs docs folder, by path: pages, downloads and the stylesheet."""
+    env = environment()
+    files: dict[str, bytes] = {}
+
+    def page(path: str, template: str, **context) -> None:
+        text = env.get_template(template).render(page_path=path, view=view, **context)
+        files[path] = text.encode("utf-8")
+
+    postings = view["postings"]
+    page("index.md", "home.md.j2", open_postings=[p for p in postings if p["open"]])
+    page("archive/index.md", "archive_index.md.j2")
+    for year in view["years"]:
+        page(
+            f"archive/{year}.md",
+            "archive_year.md.j2",
+            year=year,
+            postings=[p for p in postings if p["year"] == year],
+        )
+    page("units/index.md", "units_index.md.j2")
+    for unit in view["units"]:
+        page(
+            f"units/{unit['id']}.md",
+            "unit.md.j2",
+            unit=unit,
+            years=[u for u in view["unit_years"] if u["unit"] == unit["id"]],
+            postings=[p for p in postings if p["unit"] == unit["id"]],
+        )
+    for p in postings:
+        page(f"postings/{p['id']}.md", "posting.md.j2", p=p)
+        files[f"data/{p['id']}.json"] = _json(_download(p, view["source"]))
+        files[f"data/{p['id']}.csv"] = _csv(posting_rows(p))
+    page("data/index.md", "data.md.j2")
+    files["data/postings.json"] = _json(
+        {
+            "as_of": view["as_of"],
+            "records": view["source"],
+            "postings": [_download(p, view["source"])["posting"] for p in postings],
+        }
+    )
+    files["data/public.json"] = _json(view)
+    files["stylesheets/site.css"] = (TEMPLATES / "stylesheets" / "site.css").read_bytes()
+    return files
+
+
+def navigation(view: dict) -> list:
+    """Short navigation: home, years, units, data. Postings are reached from these pages."""
+    return [
+        {"首页": "index.md"},
+        {"公示归档": ["archive/index.md"] + [f"archive/{y}.md" for y in view["years"]]},
+        {"单位": ["units/index.md"] + [f"units/{u['id']}.md" for u in view["units"]]},
+        {"数据下载": "data/index.md"},
+    ]
+
+
+def search_words(view: dict) -> str:
+    """A jieba user dictionary of the posted names, so that each name stays one search term."""
+    names: set[str] = set()
+
+    def collect(value) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("name"), str):
+                names.add(value["name"])
+            for v in value.values():
+                collect(v)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v)
+
+    for p in view["postings"]:
+        collect(p["body"])
+    return "".join(f"{n} 100 nr\n" for n in sorted(names) if n and " " not in n)
