@@ -28,8 +28,8 @@ class CadreGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CadreError as e:
-            for message in e.lines():
-                click.echo(message, err=True)
+            for line in e.lines():
+                click.echo(f"错误 error: {line}" if e.exit_code == 2 else line, err=True)
             ctx.exit(e.exit_code)
 
 
@@ -131,12 +131,9 @@ def diff(base: str, head: str, as_of: str | None, fmt: str, link_base: str | Non
     from .review import names, revision_diff
 
     day = parse_as_of(as_of)
-    try:
-        root = gitstore.toplevel(Path.cwd())
-        cache = open_source(root / "records").cache
-        d, base_side, head_side = revision_diff(root, base, head, day, cache)
-    except gitstore.GitError as e:
-        raise click.UsageError(f"无法读取 git 版本 (cannot read the git revisions): {e}") from None
+    root = gitstore.toplevel(Path.cwd())
+    cache = open_source(root / "records").cache
+    d, base_side, head_side = revision_diff(root, base, head, day, cache)
     if fmt == "json":
         click.echo(json.dumps(to_json(d), ensure_ascii=False, indent=2))
     else:
@@ -177,16 +174,9 @@ def log(record_id: str, records_dir: Path, fmt: str) -> None:
     paths = record_paths(records_dir, record_id)
     if not paths:
         raise click.UsageError(f"找不到编号为 {record_id} 的记录 (no record with this id)")
-    try:
-        root = gitstore.toplevel(records_dir)
-        logs = {
-            p.resolve().relative_to(root).as_posix(): record_log(
-                root, p.resolve().relative_to(root).as_posix()
-            )
-            for p in paths
-        }
-    except gitstore.GitError as e:
-        raise click.UsageError(f"不在 git 仓库中 (not in a git repository): {e}") from None
+    root = gitstore.toplevel(records_dir)
+    relpaths = [p.resolve().relative_to(root).as_posix() for p in paths]
+    logs = {rel: record_log(root, rel) for rel in relpaths}
     if fmt == "json":
         click.echo(json.dumps(logs, ensure_ascii=False, indent=2))
         return

@@ -30,11 +30,8 @@ def _git(root: Path, *args: str, input: bytes | None = None) -> bytes:
     except OSError as e:
         raise GitError(f"无法运行 git (cannot run git): {e.strerror}") from None
     if done.returncode != 0:
-        raise GitError(
-            done.stderr.decode("utf-8", "replace").strip().splitlines()[-1]
-            if done.stderr
-            else "git failed"
-        )
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"无法读取 git (git failed): {said[-1] if said else ' '.join(args[:1])}")
     return done.stdout
 
 
@@ -70,8 +67,6 @@ _COMMIT_LINE = re.compile(r"[0-9a-f]{40} [0-9]+ \S+")
 
 def records_history(records_dir: Path) -> RecordsHistory | None:
     """The history of every file under the records folder, from one `git log`; None outside git."""
-    if quiet(records_dir, "rev-parse", "--is-inside-work-tree") != "true":
-        return None
     out = quiet(
         records_dir,
         "log",
@@ -83,10 +78,12 @@ def records_history(records_dir: Path) -> RecordsHistory | None:
         "--",
         ".",
     )
+    if out is None:
+        return None
     files: dict[str, list[tuple[str, str]]] = {}
     commit = date = ""
     last: int | None = None
-    for token in (out or "").split("\0"):
+    for token in out.split("\0"):
         token = token.strip("\n")
         if not token:
             continue
@@ -104,9 +101,14 @@ def toplevel(path: Path) -> Path:
 
 def resolve(root: Path, rev: str) -> str:
     """The commit id a revision names; GitError for an unknown one."""
-    if rev.startswith("-"):
-        raise GitError(f"不是有效的版本 (not a revision): {rev}")
-    return _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+    if not rev.startswith("-"):
+        try:
+            return (
+                _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").decode().strip()
+            )
+        except GitError:
+            pass
+    raise GitError(f"不是有效的版本 (not a revision): {rev}")
 
 
 @dataclass(frozen=True)
