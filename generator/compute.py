@@ -22,7 +22,7 @@ from .model import Records
 from .rules.consequences import consequences
 from .rules.elections import CLAUSE_S1, CLAUSE_S2, elections
 from .rules.handling import compute_handling
-from .rules.matching import CLAUSE_Q1, CLAUSE_S3, two_way
+from .rules.matching import CLAUSE_Q1, CLAUSE_S3, leadership_on, two_way
 from .rules.points import compute_points
 from .rules.postings import compute_postings
 from .rules.procedure import compute_cases
@@ -61,11 +61,7 @@ def compute_selection(rec: Records, doc: Document) -> tuple[dict, list[dict]]:
     leaders, deputies, open_seats = elections(
         s, Fraction(params["quorum"]), Fraction(params["majority"])
     )
-    leadership = {
-        pid
-        for pid in s["participants"]
-        if pid in rec.people and rec.people[pid].data["leadership_member"]
-    }
+    leadership = leadership_on(rec, s)
     placement, unplaced = two_way(s, leaders, deputies, leadership, params["proposing"])
     alerts = [note(rule, "round_needed", message) for rule, message in open_seats]
     alerts += [

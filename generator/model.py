@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from .cache import DocumentCache
 from .cache import key as cache_key
-from .findings import Finding, error
+from .findings import Finding, error, warning
 from .loader import Document, LoadError, load_bytes
 from .privacy import sensitive_numbers
 from .repository import classify, place_finding
@@ -266,6 +266,74 @@ def latest_event(kind: str, data: dict) -> str | None:
         except ValueError:
             continue
     return max(parsed).isoformat() if parsed else None
+
+
+# The records that are events, each dated by its `date` (cases by their steps, below).
+DATED = ("appraisals", "points", "selections", "incidents")
+LATER_STEP = {
+    "filed": ("filed", "decided", "result", "outcome"),
+    "decided": ("decided", "result", "outcome"),
+}
+
+
+def _case_as_of(case: dict, day: str) -> tuple[dict | None, tuple | None]:
+    """A case as it stood on `day` (ISO text): its steps dated after it left out, and the
+    path of the first step left out; None for a case not yet begun."""
+    later = sorted((v, k) for k, v in case_steps(case).items() if v > day)
+    if not later:
+        return case, None
+    out = dict(case)
+    for _, (step, key) in later:
+        if step not in out:
+            continue
+        if key == "date":  # verification, proposal or decision not yet taken
+            del out[step]
+        else:  # a review or appeal not yet filed, or not yet decided
+            kept = {k: v for k, v in out[step].items() if k not in LATER_STEP[key]}
+            if kept:
+                out[step] = kept
+            else:
+                del out[step]
+    first = later[0][1]
+    return (out if "verification" in out else None), first
+
+
+def as_of_view(rec: Records, day: dt.date) -> tuple[Records, list[Finding]]:
+    """The records as they stood on `day`: every event dated after it left out.
+
+    Appraisal and points postings, selections and incidents dated later are left out
+    whole; a case keeps only the steps dated by then (none: left out). Each file left out,
+    or cut, gives one warning on the line of its first later date, never an error: looking
+    at an earlier day is a view, not a mistake. People, units and policies describe the
+    present and are kept as they are.
+    """
+    iso_day = day.isoformat()
+    view = Records(prefix=rec.prefix, failed=rec.failed, policies=rec.policies, units=rec.units)
+    view.people = rec.people
+    warnings: list[Finding] = []
+
+    def later(doc: Document, path: tuple, what: str) -> None:
+        line, col = doc.where(path)
+        message = (
+            f"{what}晚于计算基准日 {iso_day}，本次不计入 (dated after the as-of date; left out)"
+        )
+        warnings.append(warning(doc.path, line, col, "as_of", message))
+
+    for group in DATED:
+        kept = {}
+        for key, doc in getattr(rec, group).items():
+            if doc.data["date"] <= iso_day:
+                kept[key] = doc
+            else:
+                later(doc, ("date",), "记录日期")
+        setattr(view, group, kept)
+    for key, doc in rec.cases.items():
+        case, first = _case_as_of(doc.data, iso_day)
+        if first is not None:
+            later(doc, first, "调整程序的步骤")
+        if case is not None:
+            view.cases[key] = doc if first is None else Document(doc.path, case, doc.raw)
+    return view, warnings
 
 
 def default_as_of(rec: Records) -> dt.date | None:

@@ -19,7 +19,7 @@ from .checks import check_records, check_results
 from .compute import compute
 from .errors import CadreError
 from .findings import Finding, error, has_errors, report, sort_findings
-from .model import Records, default_as_of, load_records
+from .model import Records, as_of_view, default_as_of, load_records
 from .repository import digest, read_tree
 
 
@@ -101,9 +101,16 @@ def check(
     as_of: dt.date | None = None,
     memo: dict | None = None,
 ) -> Checked:
-    """Check stage (tier two) on loaded records, as of `as_of` or their latest event."""
+    """Check stage (tier two) on loaded records, as of `as_of` or their latest event.
+
+    The records checked (and computed) are those of the as-of view: every event dated after
+    the day is left out, with a warning (`model.as_of_view`).
+    """
     day = as_of or default_as_of(rec)
-    findings = load_findings + check_records(rec, displayed, day, memo)
+    later: list[Finding] = []
+    if day is not None:
+        rec, later = as_of_view(rec, day)
+    findings = load_findings + later + check_records(rec, displayed, day, memo)
     return Checked(rec, sort_findings(findings), day)
 
 
@@ -176,6 +183,8 @@ def check_and_compute(
             records, _ = load(files, source.prefix, source.cache)
             if source.cache is not None:
                 source.cache.save()
+            if results is not None:
+                records = as_of_view(records, dt.date.fromisoformat(results["as_of"]))[0]
     else:
         checked = check_dir(source, as_of)
         records, results, findings = checked.records, None, checked.findings

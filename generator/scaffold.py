@@ -34,23 +34,21 @@ def common_prefix(ids: list[str], fallback: str) -> str:
 
 PERSON = """\
 # 人员记录：填写所有留空的字段后运行 cadre validate。出生日期、性别、身份不公示。
+# 单位、职务、职级、类别、片线按任职经历逐段填写，现任的是最后一段；
+# 以后调整职务、类别或片线时，给这一段填写离任日期 end，再在下面新增一段。
 id: {id}
 name:            # 姓名，例如 张建华
 gender:          # male 男 / female 女
 birth_date:      # 出生日期，例如 1985-06-01
 employment: cadre    # cadre 干部 / worker 工人
-unit: {unit}
-# team: east     # 所在片线或站所编号（没有则删除本行）
-category: staff  # staff 一般工作人员 / deputy 班子副职 / principal 单位主要领导
-leadership_member: false
-post:            # 现任职务，例如 科员
-rank:            # 职级代码，见 records/policy/<年度>.yaml 的 ranks
 status: active
-enforcement: false   # 是否执纪执法人员
 history:
-  - post:        # 与 post 相同
+  - post:        # 职务，例如 科员
     unit: {unit}
-    rank:        # 与 rank 相同
+    rank:        # 职级代码，见 records/policy/<年度>.yaml 的 ranks
+    category: staff  # staff 一般工作人员 / deputy 班子副职 / principal 单位主要领导
+    # team: east     # 所在片线或站所编号（没有则删除本行）
+    # enforcement: true  # 执纪执法岗位才写
     start:       # 任职日期，例如 2026-02-01
 """
 
@@ -106,7 +104,8 @@ def scaffold(
     if kind == "person":
         if unit not in rec.units:
             raise ValueError("请用 --unit 指定已有的单位编号 (give an existing --unit)")
-        ids = [p for p, d in rec.people.items() if d.data["unit"] == unit] or list(rec.people)
+        ids = [p for p, d in rec.people.items() if d.data["history"][-1]["unit"] == unit]
+        ids = ids or list(rec.people)
         new = next_id(list(rec.people), common_prefix(ids, f"{unit}-"))
         return records_dir / "people" / f"{new}.yaml", PERSON.format(id=new, unit=unit)
     if kind == "incident":

@@ -52,7 +52,7 @@ def facts(kind: str, data: dict) -> tuple:
     A person's units are their current unit first, then every unit of their history.
     """
     if kind == "person":
-        units = (data["unit"], *[s["unit"] for s in data["history"]])
+        units = (data["history"][-1]["unit"], *[s["unit"] for s in data["history"]])
         people: tuple = (data["id"],)
     elif kind == "unit":
         units, people = (data["id"],), tuple(data["principal_leaders"])

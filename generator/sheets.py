@@ -12,6 +12,7 @@ the workbook is for, so an import cannot land in the wrong file.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from .errors import CadreError
 from .labels import CATEGORY_LABELS, RATER_GROUPS, UNGRADED_REASONS, VOTE_LABELS
 from .model import Records
+from .rules.scoring import appraised_category
+from .rules.shared import ACTIVE, stint_at
 
 # One sheet per staff category, in this order.
 CATEGORY_SHEETS = {c: CATEGORY_LABELS[c] for c in ("staff", "deputy", "principal")}
@@ -113,13 +116,13 @@ def export_appraisal(rec: Records, unit: str, year: int) -> bytes:
     existing = {}
     if (year, unit) in rec.appraisals:
         existing = {e["person"]: e for e in rec.appraisals[(year, unit)].data["entries"]}
+    year_end = dt.date(year, 12, 31)
     people = sorted(
-        (
-            pid
-            for pid, d in rec.people.items()
-            if d.data["unit"] == unit and d.data["status"] in ("active", "suspended")
-        ),
+        pid
+        for pid, d in rec.people.items()
+        if stint_at(d.data, year_end)["unit"] == unit and d.data["status"] in ACTIVE
     )
+    how = policy["grading"].get("category_at", "year_end")
     people += sorted(p for p in existing if p not in people)
     wb = Workbook()
     wb.remove(wb.active)
@@ -137,7 +140,7 @@ def export_appraisal(rec: Records, unit: str, year: int) -> bytes:
         ws.freeze_panes = "C3"
         row = 3
         for pid in people:
-            if pid not in rec.people or rec.people[pid].data["category"] != cat:
+            if pid not in rec.people or appraised_category(rec.people[pid].data, year, how) != cat:
                 continue
             ws.cell(row, 1, pid)
             ws.cell(row, 2, rec.people[pid].data["name"])
@@ -300,6 +303,7 @@ def import_appraisal(rec: Records, wb, meta: dict, target: Path) -> bytes:
         raise SheetError([f"_meta: 没有 {year} 年度的政策参数 (no policy for {year})"])
     errors: list[str] = []
     updates: dict[str, dict] = {}
+    how = policy["grading"].get("category_at", "year_end")
     for cat, title in CATEGORY_SHEETS.items():
         if title not in wb.sheetnames:
             continue
@@ -311,7 +315,7 @@ def import_appraisal(rec: Records, wb, meta: dict, target: Path) -> bytes:
             if pid not in rec.people:
                 errors.append(f"{where}: 人员编号 {pid or '(空)'} 不存在 (unknown person)")
                 continue
-            if rec.people[pid].data["category"] != cat:
+            if appraised_category(rec.people[pid].data, year, how) != cat:
                 errors.append(
                     f"{where}: {pid} 不属于“{title}”类别 (person is in another category's sheet)"
                 )

@@ -48,6 +48,15 @@ RANKS = [
 ]
 
 
+def _now(person: dict) -> dict:
+    """A synthetic person's one stint: unit, team, category and rank now."""
+    return person["history"][-1]
+
+
+def _team(person: dict) -> str | None:
+    return _now(person).get("team")
+
+
 def _items(prefix: str, names: list[str], count: int) -> list[dict]:
     base, extra = divmod(100, count)
     return [
@@ -96,6 +105,8 @@ def policy(year: int) -> dict:
             "incompetent_below": 60,
             "min_months_in_post": 6,
             "publish_scores": True,
+            "excellent_base": "appraised",
+            "category_at": "year_end",
         },
         "consequences": {"no_promotion_months": 12, "trial_months": 6, "deduction_share": 0.1},
         "points": {
@@ -162,10 +173,25 @@ def policy(year: int) -> dict:
             {"code": "JZ01", "name": "打牌"},
             {"code": "JZ07", "name": "玩电子游戏"},
         ],
+        "fitting_outcomes": [
+            {
+                "kind": kind,
+                "outcomes": ["removal", "transfer", "demotion", "dismissal", "non_leadership_post"],
+                "basis": "进行交流或降职，直至免职、辞退",
+            }
+            for kind in ("banned_behaviour", "conduct_investigation")
+        ]
+        + [
+            {
+                "kind": "assignment",
+                "outcomes": ["no_change", "transfer", "removal", "non_leadership_post", "demotion"],
+                "basis": "先调离、待岗或免职后再处理",
+            }
+        ],
         "handling_order": ["enforcement", "leader", "staff"],
         "accountability_threshold": 3,
         "repeated_assignment": 2,
-        "terms": {"years": 5, "max_consecutive": 2, "notice_months": 6},
+        "terms": {"years": 5, "max_consecutive": 2, "notice_months": 6, "max_years_at_rank": 15},
         "retirement": {
             "notice_months": 12,
             "schedules": [
@@ -309,36 +335,28 @@ class Synth:
                 # synthetic county has the few warnings of a well-kept one.
                 born = f"{rng.randint(1968 if gender == 'male' else 1973, 1999)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
                 start = f"{rng.randint(last - 8, last - 1)}-{rng.randint(1, 12):02d}-01"
+                stint = {"post": post, "unit": uid, "rank": rank, "category": cat}
+                if n_teams:
+                    stint["team"] = f"t{i % n_teams + 1}"
+                if rng.random() < 0.05:
+                    stint["enforcement"] = True
+                stint |= {"start": start, "term": 1}
                 p = {
                     "id": f"p{pid:06d}",
                     "name": self.name(),
                     "gender": gender,
                     "birth_date": born,
                     "employment": "cadre",
-                    "unit": uid,
+                    "status": "active",
+                    "history": [stint],
                 }
-                if n_teams:
-                    p["team"] = f"t{i % n_teams + 1}"
-                p.update(
-                    {
-                        "category": cat,
-                        "leadership_member": cat != "staff",
-                        "post": post,
-                        "rank": rank,
-                        "status": "active",
-                        "enforcement": rng.random() < 0.05,
-                        "history": [
-                            {"post": post, "unit": uid, "rank": rank, "start": start, "term": 1}
-                        ],
-                    }
-                )
                 people.append(p)
             unit = {
                 "id": uid,
                 "name": f"合成{'镇' if township else '局'}{u + 1}",
                 "kind": "township" if township else "department",
                 "establishment": size + n_teams + 2,
-                "leader_posts": sum(1 for p in people if p["leadership_member"]) + 1,
+                "leader_posts": sum(1 for p in people if _now(p)["category"] != "staff") + 1,
                 "principal_leaders": [people[0]["id"], people[1]["id"]] if size >= 2 else [],
             }
             if n_teams:
@@ -347,7 +365,7 @@ class Synth:
                         "id": f"t{t + 1}",
                         "name": f"第{t + 1}片",
                         "kind": "team",
-                        "establishment": sum(1 for p in people if p.get("team") == f"t{t + 1}") + 1,
+                        "establishment": sum(1 for p in people if _team(p) == f"t{t + 1}") + 1,
                     }
                     for t in range(n_teams)
                 ]
@@ -399,7 +417,7 @@ class Synth:
 
     def appraisal_entry(self, year: int, p: dict) -> dict:
         rng = self.rng
-        tpl = policy(year)["templates"][p["category"]]
+        tpl = policy(year)["templates"][_now(p)["category"]]
         level = rng.uniform(0.62, 0.99)
 
         def score(item):
@@ -473,12 +491,12 @@ class Synth:
         """One round in one township in twenty: each team elects one of its own leadership
         members unopposed, and everyone else chooses the team they are already in."""
         for k, (uid, people) in enumerate(units):
-            teams = sorted({p["team"] for p in people if "team" in p})
+            teams = sorted({_team(p) for p in people if _team(p)})
             if not teams or k % 20:
                 continue
             leader_of = {}
             for t in teams:
-                own = [p["id"] for p in people if p["leadership_member"] and p.get("team") == t]
+                own = [p["id"] for p in people if _now(p)["category"] != "staff" and _team(p) == t]
                 if own:
                     leader_of[t] = own[0]
             if len(leader_of) < len(teams):
@@ -494,7 +512,7 @@ class Synth:
                 }
                 for t in teams
             ]
-            pool = [p for p in people if p["id"] not in elected and "team" in p]
+            pool = [p for p in people if p["id"] not in elected and _team(p)]
             self.put(
                 f"selections/{uid}-{year}.yaml",
                 "竞争上岗（合成）",
@@ -508,16 +526,16 @@ class Synth:
                     "teams": [
                         {
                             "team": t,
-                            "quota": sum(1 for p in people if p.get("team") == t) + 1,
+                            "quota": sum(1 for p in people if _team(p) == t) + 1,
                             "deputy_seats": 0,
                         }
                         for t in teams
                     ],
                     "leader_votes": votes,
                     "two_way": {
-                        "staff": [{"person": p["id"], "teams": [p["team"]]} for p in pool],
+                        "staff": [{"person": p["id"], "teams": [_team(p)]} for p in pool],
                         "teams": [
-                            {"team": t, "staff": [p["id"] for p in pool if p["team"] == t]}
+                            {"team": t, "staff": [p["id"] for p in pool if _team(p) == t]}
                             for t in teams
                         ],
                     },

@@ -28,6 +28,7 @@ from generator.rules.scoring import (
     component_score,
     compute_appraisals,
     democratic_score,
+    excellent_limit,
     excellent_quota,
     grade_pool,
     months_in_post,
@@ -94,21 +95,22 @@ def unit(uid: str) -> dict:
     }
 
 
+def stint(post: str, unit: str, rank: str, start: str, end=None, category="staff") -> dict:
+    out = {"post": post, "unit": unit, "rank": rank, "category": category, "start": start}
+    return out | ({"end": end} if end else {})
+
+
 def person(pid: str, unit: str = "east", rank: str = "staff_member", history=None) -> dict:
-    history = history or [{"post": "科员", "unit": unit, "rank": rank, "start": "2015-01-01"}]
+    history = history or [stint("科员", unit, rank, "2015-01-01")]
+    for s in history:
+        s.setdefault("category", "staff")
     return {
         "id": pid,
         "name": "张三",
         "gender": "male",
         "birth_date": "1985-01-01",
         "employment": "cadre",
-        "unit": history[-1]["unit"],
-        "category": "staff",
-        "leadership_member": False,
-        "post": history[-1]["post"],
-        "rank": history[-1]["rank"],
         "status": "active",
-        "enforcement": False,
         "history": history,
     }
 
@@ -280,6 +282,61 @@ def test_a2_no_votes_at_all_is_an_error_and_leaves_the_person_ungraded():
     assert [(f.rule, f.severity) for f in findings] == [("A2", "error")]
 
 
+DEPUTY_TEMPLATE = {
+    "name": "班子副职",
+    "results": [{"id": "l01", "name": "班子建设", "max": 100}],
+    "daily": [{"id": "d01", "name": "出勤", "max": 100}],
+}
+
+
+def moved_to_deputy(how: str) -> dict[str, bytes]:
+    """p1 moved from staff to deputy on 2025-08-01; the deputies have a template of their own.
+
+    The 2024 entry uses the staff items, the 2025 entry the deputy items (results 80, daily
+    85, democratic (2 x 100 + 8 x 80) / 10 = 84: 0.8 x 80 + 0.1 x 85 + 0.1 x 84 = 80.90).
+    """
+    history = [
+        stint("科员", "east", "staff_member", "2015-01-01", "2025-08-01"),
+        stint("副镇长", "east", "deputy_division", "2025-08-01", category="deputy"),
+    ]
+    as_deputy = {
+        "person": "p1",
+        "results": {"l01": 80},
+        "daily": {"d01": 85},
+        "democratic": {"own_unit": tally(10, excellent=2, competent=8)},
+    }
+    files = files_of(
+        [person("p1", history=history)],
+        [
+            appraisal_file(2024, "east", "2025-01-20", [competent("p1")]),
+            appraisal_file(2025, "east", "2026-01-20", [as_deputy]),
+        ],
+    )
+    for year in (2024, 2025):
+        p = policy(year, category_at=how)
+        p["templates"]["deputy"] = DEPUTY_TEMPLATE
+        files[f"policy/{year}.yaml"] = json.dumps(p, ensure_ascii=False).encode()
+    return files
+
+
+def test_a1_a_past_year_is_appraised_on_the_template_of_the_category_then_held():
+    appraisals, _, _, findings = appraise(moved_to_deputy("year_end"))
+    got = {a["year"]: (a["category"], a["pool"], a["total"]) for a in appraisals}
+    # 2024 as staff (results 80, daily 85, democratic 84: 80.90); 2025 at the year's end a deputy
+    assert got == {2024: ("staff", "east/staff", "80.90"), 2025: ("deputy", "east/deputy", "80.90")}
+    assert findings == []
+
+
+def test_a1_with_the_longest_category_a_late_move_is_appraised_in_the_earlier_one():
+    # 1 January to 31 July as staff (212 days) against 1 August to 31 December as deputy
+    # (153 days): 2025 is appraised on the staff template, which has no item l01
+    _, _, _, findings = appraise(moved_to_deputy("longest"))
+    assert {(f.path, f.rule, f.severity) for f in findings} == {
+        ("records/appraisals/2025/east.yaml", "A1", "error")
+    }
+    assert any("l01" in f.message for f in findings)
+
+
 # ---------------------------------------------------------------- A3
 
 
@@ -439,19 +496,35 @@ def test_a3_forced_grade_overrides_ungraded_under_investigation():
     )
 
 
-def test_a3_ungraded_are_left_out_of_the_pool():
-    # 5 entries but one ungraded: the pool has 4, 20% of 4 rounds down to 0
+@pytest.mark.parametrize(
+    ("base", "grade"),
+    [
+        # 5 take part in the appraisal, one of them not graded (under investigation):
+        # 20% of the 5 appraised is 1, so p1 (the best score, 85 or more) is 优秀 ...
+        ("appraised", "excellent"),
+        # ... while 20% of the 4 graded rounds down to 0, and nobody is.
+        ("graded", "competent"),
+    ],
+)
+def test_a3_the_excellent_limit_is_a_share_of_the_base_the_policy_names(base, grade):
     entries = [excellent("p1")] + [competent(f"p{i}") for i in (2, 3, 4)]
     entries.append({"person": "p5", "ungraded": {"reason": "under_investigation"}})
     people = [person(f"p{i}") for i in range(1, 6)]
-    files = files_of(people, [appraisal_file(2025, "east", "2026-01-20", entries)])
+    appraisals = [appraisal_file(2025, "east", "2026-01-20", entries)]
+    files = files_of(people, appraisals, excellent_base=base)
     a = by_person(appraise(files)[0])
-    assert a["p1"]["grade"] == "competent"
+    assert a["p1"]["grade"] == grade
+    # the one not graded is left out of the ranking either way
     assert (a["p5"]["grade"], a["p5"]["reason"], a["p5"]["rank"]) == (
         "ungraded",
         "under_investigation",
         None,
     )
+
+
+def test_a3_excellent_limit_defaults_to_everyone_appraised():
+    assert excellent_limit(5, 4, {"excellent_share": 0.2}) == (1, 5)
+    assert excellent_limit(5, 4, {"excellent_share": 0.2, "excellent_base": "graded"}) == (0, 4)
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ def test_cached_run_equals_uncached_run_before_and_after_edits(mini_repo, tmp_pa
 
     person = records / "people" / "hx-003.yaml"
     person.write_text(
-        person.read_text(encoding="utf-8").replace("post: 科员\n", "post: 副站长\n", 1),
+        person.read_text(encoding="utf-8").replace("post: 科员,", "post: 副站长,", 1),
         encoding="utf-8",
     )
     assert run(True) == run(False)  # an edited file is loaded again, not served stale
@@ -39,7 +39,7 @@ def test_cached_run_equals_uncached_run_before_and_after_edits(mini_repo, tmp_pa
     cached, uncached = run(True), run(False)
     assert cached == uncached
     assert any(
-        ":7:7: unit:" in f for f in cached[0]
+        ":9:23: history:" in f for f in cached[0]
     )  # positions found again for a cached file's finding
 
 

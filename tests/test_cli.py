@@ -8,6 +8,7 @@ from generator.cli import main
 
 
 def break_person(repo):
+    """hx-003's only stint names a unit that does not exist (line 9, column 22)."""
     path = repo / "records/people/hx-003.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("unit: hexi", "unit: nowhere", 1), encoding="utf-8"
@@ -24,7 +25,7 @@ def test_errors_exit_one_with_every_finding(mini_repo, cli):
     (mini_repo / "records/units/hexi.yaml").write_text("id: hexi\n", encoding="utf-8")
     result = cli("validate", "--records", str(mini_repo / "records"))
     assert result.exit_code == 1
-    assert "people/hx-003.yaml:7:7: unit:" in result.output
+    assert "people/hx-003.yaml:9:22: history:" in result.output
     assert "units/hexi.yaml:1:1: (top): 缺少必填字段 'name'" in result.output
 
 
@@ -34,17 +35,18 @@ def test_json_format_separates_errors_and_warnings(mini_repo, cli):
     data = json.loads(result.output)
     assert [(e["path"].rsplit("/", 3)[-2:], e["line"], e["rule"]) for e in data["errors"]][0] == (
         ["people", "hx-003.yaml"],
-        7,
-        "unit",
+        9,
+        "history",
     )
-    assert data["warnings"] == []
+    # the person's December points are now in a unit the history does not name
+    assert [(w["rule"], w["severity"]) for w in data["warnings"]] == [("P1", "warning")]
 
 
 def test_github_format_gives_annotations(mini_repo, cli):
     break_person(mini_repo)
     result = cli("validate", "--records", str(mini_repo / "records"), "--format", "github")
     line = next(x for x in result.output.splitlines() if "hx-003" in x)
-    assert line.startswith("::error file=") and ",line=7,col=7,title=unit::" in line
+    assert line.startswith("::error file=") and ",line=9,col=22,title=history::" in line
 
 
 def test_usage_errors_exit_two(cli, tmp_path):

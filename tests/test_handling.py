@@ -83,6 +83,10 @@ situations:
   - {code: ST01, aspect: health, name: 身体原因不能坚持工作, outcomes: [non_leadership_post, professional_post]}
 banned_behaviours:
   - {code: JZ01, name: 打牌}
+fitting_outcomes:
+  - {kind: banned_behaviour, outcomes: [removal, transfer, demotion, dismissal, non_leadership_post], basis: 交流或降职}
+  - {kind: conduct_investigation, outcomes: [removal, transfer, demotion, dismissal, non_leadership_post], basis: 交流或降职}
+  - {kind: assignment, outcomes: [no_change, transfer, removal, non_leadership_post, demotion], basis: 先调离、待岗或免职}
 handling_order: [enforcement, leader, staff]
 accountability_threshold: 3
 repeated_assignment: 2
@@ -115,13 +119,7 @@ name: 张测试
 gender: male
 birth_date: 1980-01-01
 employment: cadre
-unit: {unit}
-category: {category}
-leadership_member: {leader}
-post: {post}
-rank: {rank}
 status: active
-enforcement: {enforcement}
 history:
 {history}
 """
@@ -148,18 +146,11 @@ def person(
     history: str | None = None,
 ) -> str:
     post = {"staff": "科员", "deputy": "副镇长", "principal": "党委书记"}[category]
-    history = history or f"  - {{post: {post}, unit: {unit}, rank: {rank}, start: 2020-01-01}}"
-    leader = "true" if category != "staff" else "false"
-    return PERSON.format(
-        id=pid,
-        unit=unit,
-        category=category,
-        leader=leader,
-        post=post,
-        rank=rank,
-        enforcement=str(enforcement).lower(),
-        history=history,
+    history = history or (
+        f"  - {{post: {post}, unit: {unit}, rank: {rank}, category: {category}, "
+        f"enforcement: {str(enforcement).lower()}, start: 2020-01-01}}"
     )
+    return PERSON.format(id=pid, history=history)
 
 
 def incident(
@@ -248,14 +239,14 @@ POLICY_PART = {
     ],
 )
 def test_f3_first_measure_follows_the_policy_order(rank, enforcement, order, expected):
-    someone = {"enforcement": enforcement, "history": [{"rank": rank, "start": "2020-01-01"}]}
+    stint = {"rank": rank, "enforcement": enforcement, "start": "2020-01-01"}
+    someone = {"history": [stint]}
     policy = POLICY_PART | {"handling_order": order}
     assert first_measure(someone, policy, dt.date(2025, 6, 1)) == expected
 
 
 def test_f3_uses_the_rank_held_on_the_incident_date():
     promoted = {
-        "enforcement": False,
         "history": [
             {"rank": "staff_member", "start": "2020-01-01"},
             {"rank": "section", "start": "2025-07-01"},
@@ -264,6 +255,20 @@ def test_f3_uses_the_rank_held_on_the_incident_date():
     policy = POLICY_PART | {"handling_order": ["enforcement", "leader", "staff"]}
     assert first_measure(promoted, policy, dt.date(2025, 6, 30)) == "staff"
     assert first_measure(promoted, policy, dt.date(2025, 7, 1)) == "leader"
+
+
+def test_f3_the_role_is_the_one_held_on_the_incident_date():
+    # an enforcement officer until 2025-06-01, then an ordinary clerk of the same unit
+    moved = (
+        "  - {post: 执法队员, unit: u1, rank: staff_member, category: staff, enforcement: true,"
+        " start: 2020-01-01, end: 2025-06-01}\n"
+        "  - {post: 科员, unit: u1, rank: staff_member, category: staff, start: 2025-06-01}"
+    )
+    files = base() | {"people/p1.yaml": person("p1", history=moved)}
+    files["incidents/2025/i1.yaml"] = incident("i1", "p1", "2025-03-03")
+    files["incidents/2025/i2.yaml"] = incident("i2", "p1", "2025-09-01")
+    first = {a["incident"]: a["type"] for a in of(handle(files).actions, "F3", "p1") if "_first" in a["type"]}
+    assert first == {"i1": "transfer_first", "i2": "suspension_first"}
 
 
 @pytest.mark.parametrize(
@@ -369,7 +374,11 @@ def test_f4_counts_distinct_people_in_one_unit_and_year(incidents, flagged):
 
 def test_f4_counts_the_unit_at_the_incident_date_and_spares_a_principal_who_came_later():
     # c served in u2 until 2025-06-01 and then moved to u1; her March incident counts for u2.
-    moved = "  - {post: 科员, unit: u2, rank: staff_member, start: 2020-01-01, end: 2025-06-01}\n  - {post: 科员, unit: u1, rank: staff_member, start: 2025-06-01}"
+    moved = (
+        "  - {post: 科员, unit: u2, rank: staff_member, category: staff, start: 2020-01-01,"
+        " end: 2025-06-01}\n"
+        "  - {post: 科员, unit: u1, rank: staff_member, category: staff, start: 2025-06-01}"
+    )
     files = base() | {f"people/{p}.yaml": person(p, "u2") for p in "ab"}
     files["people/c.yaml"] = person("c", "u1", history=moved)
     files["people/boss2.yaml"] = person(
@@ -377,7 +386,7 @@ def test_f4_counts_the_unit_at_the_incident_date_and_spares_a_principal_who_came
         "u2",
         "division",
         "principal",
-        history="  - {post: 党委书记, unit: u2, rank: division, start: 2026-01-01}",
+        history="  - {post: 党委书记, unit: u2, rank: division, category: principal, start: 2026-01-01}",
     )
     for n, pid in enumerate("abc"):
         files[f"incidents/2025/i{n}.yaml"] = incident(f"i{n}", pid, f"2025-0{n + 3}-01")
@@ -596,10 +605,18 @@ def test_f6_steps_out_of_order_are_errors_on_the_step_line(steps, needle, words)
     )
 
 
-def test_f6_a_date_after_the_as_of_date_is_an_error():
+def test_f6_a_step_after_the_as_of_date_is_left_out_with_a_warning_not_an_error():
+    # decided 2025-03-01; as of 28 February the case stands at its proposal, posts nothing
     steps = {"decision": DECISION}
-    found = f6_findings(steps, as_of=dt.date(2025, 2, 28))
-    assert [line for line, _ in found] == [line_of(case_yaml(**steps), "date: 2025-03-01")]
+    files = case_files(**steps)
+    checked = check_files({k: v.encode() for k, v in files.items()}, dt.date(2025, 2, 28))
+    assert [(f.rule, f.severity, f.line) for f in checked.findings] == [
+        ("as_of", "warning", line_of(case_yaml(**steps), "date: 2025-03-01"))
+    ]
+    h = handle(files, dt.date(2025, 2, 28))
+    assert of(h.actions, "F6") == []
+    [pending] = of(h.alerts, "F6")
+    assert pending["stage"] == "proposal"
 
 
 @pytest.mark.parametrize(
@@ -770,6 +787,41 @@ def test_f7_the_outcome_must_fit_the_finding(kind, outcome, fits):
                 "处理与情形不相当 (outcome does not fit the finding)",
             )
         ]
+
+
+def test_f7_the_table_for_incidents_without_a_situation_is_the_countys_to_change():
+    # a banned behaviour fits a transfer in the seed table; a county that allows only
+    # removal and dismissal makes the same decision an F7 error
+    files = case_files(decision=DECISION)
+    files["incidents/2025/i1.yaml"] = incident("i1", "p1", "2025-01-20")
+    assert [f for f in handle(files).findings if f.rule == "F7"] == []
+    strict = "  - {kind: banned_behaviour, outcomes: [removal, dismissal], basis: 一律免职或辞退}"
+    seed = next(line for line in POLICY.splitlines() if "kind: banned_behaviour" in line)
+    files["policy/2025.yaml"] = POLICY.replace(seed, strict)
+    found = [(f.rule, f.severity) for f in handle(files).findings if f.rule == "F7"]
+    assert found == [("F7", "error")]
+
+
+@pytest.mark.parametrize(
+    ("stint", "outcome", "warned"),
+    [
+        # a specialist on the day of the decision may move to a professional post
+        ("{post: 农技员, unit: u1, rank: staff_member, category: staff, specialist: true, start: 2020-01-01}", "professional_post", False),
+        ("{post: 科员, unit: u1, rank: staff_member, category: staff, start: 2020-01-01}", "professional_post", True),
+        # a non-leadership post is for someone in a leading post on that day
+        ("{post: 副镇长, unit: u1, rank: deputy_division, category: deputy, start: 2020-01-01}", "non_leadership_post", False),
+        ("{post: 科员, unit: u1, rank: staff_member, category: staff, start: 2020-01-01}", "non_leadership_post", True),
+    ],
+)
+def test_f7_the_outcome_suits_the_stint_held_on_the_decision_date(stint, outcome, warned):
+    decision = DECISION.replace("outcome: transfer", f"outcome: {outcome}")
+    files = case_files(decision=decision)
+    files["incidents/2025/i1.yaml"] = incident(
+        "i1", "p1", "2025-01-20", "situation", "situation: ST01\n"
+    )
+    files["people/p1.yaml"] = PERSON.format(id="p1", history=f"  - {stint}")
+    warnings = [f for f in handle(files).findings if f.rule == "F7" and f.severity == "warning"]
+    assert bool(warnings) == warned
 
 
 def test_f7_several_incidents_allow_any_outcome_that_fits_one_of_them():

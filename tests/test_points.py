@@ -61,7 +61,8 @@ def policy() -> dict:
 
 def person(pid: str, history: list[tuple[str, str, str | None]]) -> dict:
     stints = [
-        {"post": "科员", "unit": u, "rank": "staff_member", "start": s} | ({"end": e} if e else {})
+        {"post": "科员", "unit": u, "rank": "staff_member", "category": "staff", "start": s}
+        | ({"end": e} if e else {})
         for u, s, e in history
     ]
     return {
@@ -70,13 +71,7 @@ def person(pid: str, history: list[tuple[str, str, str | None]]) -> dict:
         "gender": "female",
         "birth_date": "1990-05-01",
         "employment": "cadre",
-        "unit": stints[-1]["unit"],
-        "category": "staff",
-        "leadership_member": False,
-        "post": "科员",
-        "rank": "staff_member",
         "status": "active",
-        "enforcement": False,
         "history": stints,
     }
 

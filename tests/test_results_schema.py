@@ -87,6 +87,7 @@ def test_every_appraisal_shape_validates(cli, mini_repo, tmp_path):
             ),
         ],
         excellent_share=0.5,
+        excellent_base="graded",  # the slots below are worked from the graded
     )
     forced = {("p5", 2025): [{"grade": "incompetent", "rule": "F5", "basis": {}}]}
     appraisals, actions, alerts, _ = t.appraise(files, "2026-03-01", forced)

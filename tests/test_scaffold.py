@@ -27,15 +27,13 @@ def test_new_person_is_blank_until_filled_then_valid(mini_repo, cli, monkeypatch
     result = cli("validate")
     assert (
         result.exit_code == 1
-        and "records/people/hx-005.yaml:3:6: name: 此项未填写" in result.output
+        and "records/people/hx-005.yaml:5:6: name: 此项未填写" in result.output
     )
     text = path.read_text(encoding="utf-8")
     for blank, value in [
         ("name:  ", "name: 孙立  "),
         ("gender:  ", "gender: male  "),
         ("birth_date:  ", "birth_date: 1992-05-06  "),
-        ("post:  ", "post: 科员  "),
-        ("rank:  ", "rank: clerk  "),
         ("  - post:  ", "  - post: 科员  "),
         ("    rank:  ", "    rank: clerk  "),
         ("    start:  ", "    start: 2026-01-05  "),

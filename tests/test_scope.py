@@ -68,12 +68,14 @@ EDITS = {
         "summary: 工作时间打牌。\nfacts: 内部记录。\n",
         encoding="utf-8",
     ),
-    "a transfer between units": lambda r: (
-        replace_once(r / "records/people/p000050.yaml", "unit: u0002\n", "unit: u0005\n"),
-        replace_once(r / "records/people/p000050.yaml", "unit: u0002,", "unit: u0005,"),
+    "a transfer between units": lambda r: replace_once(
+        r / "records/people/p000050.yaml",
+        "term: 1}\n",
+        "term: 1, end: 2025-07-01}\n"
+        "  - {post: 科员, unit: u0005, rank: staff_member, category: staff, start: 2025-07-01}\n",
     ),
     "a broken reference": lambda r: replace_once(
-        r / "records/people/p000090.yaml", "unit: u0003\n", "unit: u9999\n"
+        r / "records/people/p000090.yaml", "unit: u0003,", "unit: u9999,"
     ),
     "a deleted principal leader": lambda r: (r / "records/people/p000001.yaml").unlink(),
     "a participant from another unit": lambda r: replace_once(

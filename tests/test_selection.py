@@ -201,9 +201,16 @@ AFTER = dt.date(2026, 1, 10)
 
 
 def person_yaml(pid: str, leadership: bool, team: str | None) -> str:
-    lines = [f"id: {pid}", "unit: qs", f"leadership_member: {str(leadership).lower()}"]
-    lines += [f"team: {team}"] if team else []
-    return "\n".join(lines + ["status: active", ""])
+    """One stint in qs since 2020: a deputy (on the leadership) or staff, in a team or not."""
+    stint = [
+        "  - post: 科员",
+        "    unit: qs",  # line 5
+        "    rank: staff_member",
+        f"    category: {'deputy' if leadership else 'staff'}",
+    ]
+    stint += [f"    team: {team}"] if team else []  # line 8
+    lines = [f"id: {pid}", "status: active", "history:", *stint, "    start: 2020-01-01"]
+    return "\n".join(lines + [""])
 
 
 def records(selection: str = SELECTION, unit: str = UNIT, people=None) -> Records:
@@ -465,8 +472,8 @@ def test_people_records_are_checked_once_the_round_is_in_force():
     assert run(text, BEFORE)[2] == []
     _, _, findings = run(text, AFTER)
     assert sorted((f.path, f.line, f.severity, f.rule) for f in findings) == [
-        ("records/people/s4.yaml", 4, "warning", "S3"),  # the team line
-        ("records/people/s5.yaml", 2, "warning", "S3"),  # no team: the unit line
+        ("records/people/s4.yaml", 8, "warning", "S3"),  # the current stint's team line
+        ("records/people/s5.yaml", 5, "warning", "S3"),  # no team: its unit line
     ]
 
 

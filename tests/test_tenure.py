@@ -2,8 +2,9 @@
 
 Retirement dates are worked out by hand from the gradual schedule (DESIGN, policy
 defaults): born before `from`, the base age; born in `from` or later, one month more for
-each started block of `step_months` birth months, capped at `max_months`; retirement on
-the first day of the month after the age is reached.
+each started block of `step_months` birth months, capped at `max_months`; the age is
+reached on the birth date plus the age, clamped to the month's end, and the national table
+names that month as the retirement time.
 """
 
 from __future__ import annotations
@@ -60,29 +61,33 @@ def d(text: str) -> dt.date:
     "schedule, birth, age, retires",
     [
         # men: born before 1965-01 retire at 60y0m
-        (MALE, "1964-12-15", (60, 0), "2025-01-01"),  # 60 on 2024-12-15
-        # 1965-01 is month 0 of the schedule: 0 // 4 + 1 = 1 month
-        (MALE, "1965-01-10", (60, 1), "2025-03-01"),  # 60y1m on 2025-02-10
+        (MALE, "1964-12-15", (60, 0), "2024-12-15"),
+        # 1965-01 is month 0 of the schedule: 0 // 4 + 1 = 1 month; the national table's
+        # example, born 1965-01, retires in 2025-02
+        (MALE, "1965-01-10", (60, 1), "2025-02-10"),
         # 1965-04 is month 3: 3 // 4 + 1 = 1 month
-        (MALE, "1965-04-30", (60, 1), "2025-06-01"),  # 60y1m on 2025-05-30
+        (MALE, "1965-04-30", (60, 1), "2025-05-30"),
         # 1965-05 is month 4: 4 // 4 + 1 = 2 months
-        (MALE, "1965-05-20", (60, 2), "2025-08-01"),  # 60y2m on 2025-07-20
+        (MALE, "1965-05-20", (60, 2), "2025-07-20"),
+        # 1965-11 is month 10: 10 // 4 + 1 = 3 months; 2026-02-30 does not exist: 2026-02-28
+        (MALE, "1965-11-30", (60, 3), "2026-02-28"),
         # 1976-09 is month 140: 140 // 4 + 1 = 36, exactly the cap: 63y0m
-        (MALE, "1976-09-01", (63, 0), "2039-10-01"),
+        (MALE, "1976-09-01", (63, 0), "2039-09-01"),
         # 1976-12 is month 143: 143 // 4 + 1 = 36
-        (MALE, "1976-12-31", (63, 0), "2040-01-01"),
+        (MALE, "1976-12-31", (63, 0), "2039-12-31"),
         # long after: capped at 36 months
-        (MALE, "1990-06-15", (63, 0), "2053-07-01"),
+        (MALE, "1990-06-15", (63, 0), "2053-06-15"),
         # women cadres: 55, from 1970-01
-        (FEMALE_CADRE, "1969-12-31", (55, 0), "2025-01-01"),
-        (FEMALE_CADRE, "1970-03-15", (55, 1), "2025-05-01"),  # month 2: 2 // 4 + 1 = 1
+        (FEMALE_CADRE, "1969-12-31", (55, 0), "2024-12-31"),
+        # month 2: 2 // 4 + 1 = 1; the table's example, born 1970-03, retires in 2025-04
+        (FEMALE_CADRE, "1970-03-15", (55, 1), "2025-04-15"),
         # women workers: 50, from 1975-01, one month per 2 birth months, up to 60
-        (FEMALE_WORKER, "1975-02-10", (50, 1), "2025-04-01"),  # month 1: 1 // 2 + 1 = 1
-        (FEMALE_WORKER, "1975-03-10", (50, 2), "2025-06-01"),  # month 2: 2 // 2 + 1 = 2
+        (FEMALE_WORKER, "1975-02-10", (50, 1), "2025-03-10"),  # month 1: 1 // 2 + 1 = 1
+        (FEMALE_WORKER, "1975-03-10", (50, 2), "2025-05-10"),  # month 2: 2 // 2 + 1 = 2
         # month 11: 11 // 2 + 1 = 6 -> 50y6m; 1975-12-31 + 606 months is 2026-06-30 (clamped)
-        (FEMALE_WORKER, "1975-12-31", (50, 6), "2026-07-01"),
-        (FEMALE_WORKER, "1984-12-05", (55, 0), "2040-01-01"),  # month 119: 59 + 1 = 60
-        (FEMALE_WORKER, "1985-06-05", (55, 0), "2040-07-01"),  # month 125: 63, capped at 60
+        (FEMALE_WORKER, "1975-12-31", (50, 6), "2026-06-30"),
+        (FEMALE_WORKER, "1984-12-05", (55, 0), "2039-12-05"),  # month 119: 59 + 1 = 60
+        (FEMALE_WORKER, "1985-06-05", (55, 0), "2040-06-05"),  # month 125: 63, capped at 60
     ],
 )
 def test_t2_retirement_date_from_the_gradual_schedule(schedule, birth, age, retires):
@@ -114,18 +119,18 @@ def person(
     status: str = "active",
     leader: bool = False,
     history: list[dict] | None = None,
-    probation: dict | None = None,
+    probation: list[dict] | None = None,
 ) -> Document:
+    history = history or [{"post": "科员", "unit": "u1", "rank": "staff_member", "start": "2020-01-01"}]
+    for s in history:
+        s.setdefault("category", "deputy" if leader else "staff")
     data = {
         "id": pid,
         "gender": gender,
         "birth_date": birth,
         "employment": "cadre",
-        "unit": "u1",
-        "leadership_member": leader,
         "status": status,
-        "history": history
-        or [{"post": "科员", "unit": "u1", "rank": "staff_member", "start": "2020-01-01"}],
+        "history": history,
     }
     if probation:
         data["probation"] = probation
@@ -153,25 +158,39 @@ def by_rule(items: list[dict], rule: str) -> list[tuple]:
 @pytest.mark.parametrize(
     "birth, gender, alert",
     [
-        # male born 1966-09-10: month 20 -> 20 // 4 + 1 = 6 -> 60y6m on 2027-03-10 -> 2027-04-01,
-        # within 12 months of 2026-11-25 (up to 2027-11-25)
-        ("1966-09-10", "male", ("retirement_due", "2027-04-01")),
-        # male born 1967-06-10: month 29 -> 8 -> 60y8m on 2028-02-10 -> 2028-03-01: not yet
+        # male born 1966-09-10: month 20 -> 20 // 4 + 1 = 6 -> 60y6m on 2027-03-10, within
+        # 12 months of 2026-11-25 (up to 2027-11-25)
+        ("1966-09-10", "male", ("retirement_due", "2027-03-10")),
+        # male born 1967-06-10: month 29 -> 8 -> 60y8m on 2028-02-10: not yet
         ("1967-06-10", "male", None),
-        # female cadre born 1971-06-20: month 17 -> 17 // 4 + 1 = 5 -> 55y5m on 2026-11-20
-        # -> 2026-12-01: due
-        ("1971-06-20", "female", ("retirement_due", "2026-12-01")),
-        # male born 1965-08-01: month 7 -> 7 // 4 + 1 = 2 -> 60y2m on 2025-10-01 -> 2025-11-01: past
-        ("1965-08-01", "male", ("retirement_overdue", "2025-11-01")),
+        # female cadre born 1971-06-25: month 17 -> 17 // 4 + 1 = 5 -> 55y5m on 2026-11-25,
+        # the as-of date itself: due that day, not yet past it
+        ("1971-06-25", "female", ("retirement_due", "2026-11-25")),
+        # born five days earlier, the age was reached on 2026-11-20: still in post is past it
+        # (the first of the next month, 2026-12-01, would have been a week late)
+        ("1971-06-20", "female", ("retirement_overdue", "2026-11-20")),
+        # male born 1965-08-01: month 7 -> 7 // 4 + 1 = 2 -> 60y2m on 2025-10-01: past
+        ("1965-08-01", "male", ("retirement_overdue", "2025-10-01")),
     ],
 )
-def test_t2_retirement_alerts_and_the_warning_for_people_still_in_post(birth, gender, alert):
+def test_t2_retirement_alerts_and_the_error_for_people_still_in_post(birth, gender, alert):
     _, alerts, findings = tenure(records(person("p1", birth, gender)))
     assert by_rule(alerts, "T2") == ([("p1", *alert)] if alert else [])
     overdue = alert is not None and alert[0] == "retirement_overdue"
     assert [(f.rule, f.severity) for f in findings] == ([("T2", "error")] if overdue else [])
     # the birth date is private: alerts name the month only
     assert all(birth not in a["message"] for a in alerts)
+    assert all("养老金" not in a["message"] for a in alerts)  # not asked for by this policy
+
+
+def test_t2_the_pension_month_is_a_second_labelled_date_when_the_policy_asks():
+    # male born 1966-09-10 reaches 60y6m on 2027-03-10: retires in March 2027, draws a
+    # pension from 1 April 2027
+    policy = POLICY | {"retirement": POLICY["retirement"] | {"pension_month": True}}
+    _, alerts, _ = tenure(records(person("p1", "1966-09-10"), policy=policy))
+    [due] = alerts
+    assert (due["date"], due["pension_from"]) == ("2027-03-10", "2027-04-01")
+    assert "2027年3月到达法定退休年龄（2027年4月起领取养老金）" in due["message"]
 
 
 def test_t2_people_no_longer_in_service_are_left_alone():
@@ -227,13 +246,11 @@ id: p1
 gender: male
 birth_date: 1980-01-01
 employment: cadre
-unit: u1
-leadership_member: true
 status: active
 history:
-  - {post: 副镇长, unit: u1, rank: deputy_division, start: 2012-01-01, end: 2017-01-01, term: 1}
-  - {post: 副镇长, unit: u1, rank: deputy_division, start: 2017-01-01, end: 2022-01-01, term: 2}
-  - {post: 副镇长, unit: u1, rank: deputy_division, start: 2022-01-01, term: 3}
+  - {post: 副镇长, unit: u1, rank: deputy_division, category: deputy, start: 2012-01-01, end: 2017-01-01, term: 1}
+  - {post: 副镇长, unit: u1, rank: deputy_division, category: deputy, start: 2017-01-01, end: 2022-01-01, term: 2}
+  - {post: 副镇长, unit: u1, rank: deputy_division, category: deputy, start: 2022-01-01, term: 3}
 """
 
 
@@ -241,9 +258,9 @@ def test_t1_a_third_consecutive_term_is_an_error_and_the_long_run_a_warning():
     doc = load_bytes("records/people/p1.yaml", PERSON_YAML.encode())
     _, _, findings = tenure(records(doc))
     got = sorted((f.severity, f.line, f.rule) for f in findings)
-    # line 11 holds the third stint: term 3 > max_consecutive 2; the run since 2012-01-01 is
+    # line 9 holds the third stint: term 3 > max_consecutive 2; the run since 2012-01-01 is
     # longer than 2 x 5 = 10 years (2022-01-01 < 2026-11-25)
-    assert got == [("error", 11, "T1"), ("warning", 11, "T1")]
+    assert got == [("error", 9, "T1"), ("warning", 9, "T1")]
 
 
 def test_t1_a_second_term_is_fine_and_alerts_ahead_of_its_end():
@@ -276,27 +293,71 @@ def test_t1_years_at_one_rank_when_the_policy_sets_a_limit():
 
 
 @pytest.mark.parametrize(
-    "end, result, alert, action",
+    "start, outcome, alert, action",
     [
-        # ends within a month of 2026-11-25 (up to 2026-12-25): assessment due
-        ("2026-12-25", None, "assessment_due", None),
-        ("2026-12-26", None, None, None),
-        # ended without a result
-        ("2026-11-25", None, "assessment_overdue", None),
-        ("2026-11-01", "passed", None, None),
-        # a failed trial: down from the post tried, from the end of the trial
-        ("2026-11-01", "failed", None, ("removal", "2026-11-01")),
+        # 6 months from 2026-06-26: the last day is 2026-12-25, within a month of 2026-11-25
+        ("2026-06-26", None, "assessment_due", None),
+        # from 2026-06-27 the last day is 2026-12-26: more than a month ahead
+        ("2026-06-27", None, None, None),
+        # from 2026-05-26 the last day is the as-of date 2026-11-25: ended, no outcome yet
+        ("2026-05-26", None, "assessment_overdue", None),
+        # from 2026-05-02 it ended on 2026-11-01
+        ("2026-05-02", "passed", None, None),
+        # a failed trial: down from the post tried, from the trial's last day
+        ("2026-05-02", "failed", None, ("removal", "2026-11-01")),
+        # not begun on the as-of date: nothing yet
+        ("2026-12-01", None, None, None),
     ],
 )
-def test_t3_trial_and_probation(end, result, alert, action):
-    probation = {"kind": "trial", "start": "2026-05-01", "end": end}
-    if result:
-        probation["result"] = result
-    actions, alerts = probation_results(person("p1", probation=probation), 2026, AS_OF)
+def test_t3_trial_and_probation(start, outcome, alert, action):
+    period = {"kind": "trial", "start": start, "months": 6}
+    if outcome:
+        period["outcome"] = outcome
+    actions, alerts = probation_results(person("p1", probation=[period]), 2026, AS_OF)
     assert [a["type"] for a in alerts] == ([alert] if alert else [])
     assert [(a["rule"], a["type"], a["effective"]) for a in actions] == (
         [("T3", *action)] if action else []
     )
+
+
+def test_t3_each_period_is_assessed_and_a_second_trial_keeps_the_first():
+    # 不称职 in 2024 and again in 2025: two trials, the first failed, the second running.
+    # The first (2025-01-21, 6 months) ended on 2025-07-20; the second (2026-01-21, 6 months)
+    # ends on 2026-07-20, within a month of 2026-07-01.
+    periods = [
+        {"kind": "trial", "start": "2025-01-21", "months": 6, "outcome": "failed"},
+        {"kind": "trial", "start": "2026-01-21", "months": 6},
+    ]
+    actions, alerts = probation_results(person("p1", probation=periods), 2026, d("2026-07-01"))
+    assert [(a["type"], a["effective"], a["start"]) for a in actions] == [
+        ("removal", "2025-07-20", "2025-01-21")
+    ]
+    assert [(a["type"], a["date"], a["start"]) for a in alerts] == [
+        ("assessment_due", "2026-07-20", "2026-01-21")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("second", "problem"),
+    [
+        ("2025-07-21", None),  # the first trial's last day is 2025-07-20
+        ("2025-07-20", "与上一段试用期或试岗重叠 (overlaps the previous period)"),
+        ("2025-01-01", "试用期和试岗未按时间先后排列 (periods out of order)"),
+    ],
+)
+def test_t3_periods_may_not_overlap(second, problem):
+    from generator.checks.people import check_people
+
+    text = PERSON_YAML + (
+        "probation:\n"
+        "  - {kind: trial, start: 2025-01-21, months: 6}\n"
+        f"  - {{kind: probation, start: {second}, months: 12}}\n"
+    )
+    doc = load_bytes("records/people/p1.yaml", text.encode())
+    policy = POLICY | {"ranks": [{"id": "deputy_division", "name": "副科级"}]}
+    found = [(f.line, f.message) for f in check_people(records(doc, policy=policy)) if f.rule == "T3"]
+    # line 12 holds the second period
+    assert found == ([(12, problem)] if problem else [])
 
 
 # ---------------------------------------------------------------- T4 the way back up

@@ -115,7 +115,7 @@ def test_a_broken_head_exits_one_and_lists_the_errors(repo, cli):
     edit(repo, "people/hx-003.yaml", "unit: hexi", "unit: nowhere", "调动")
     result = cli("diff", "main", "HEAD")
     assert result.exit_code == 1
-    assert "records/people/hx-003.yaml:7" in result.output
+    assert "records/people/hx-003.yaml:9" in result.output
 
 
 def test_renaming_a_unit_everywhere_changes_no_grade(repo, cli):
@@ -153,6 +153,7 @@ def test_unknown_revision_is_a_usage_error(repo, cli):
 
 def test_log_of_a_record_edited_three_times(repo, cli):
     edit(repo, "people/hx-003.yaml", "post: 科员", "post: 副站长", "任副站长")
+    stint = "category: staff, team: east,"
     edit(
         repo,
         "people/hx-003.yaml",
@@ -160,11 +161,15 @@ def test_log_of_a_record_edited_three_times(repo, cli):
         "birth_date: 1990-03-01",
         "更正出生日期",
     )
-    edit(repo, "people/hx-003.yaml", "enforcement: false", "enforcement: true", "转执法岗位")
+    edit(repo, "people/hx-003.yaml", stint, f"{stint} enforcement: true,", "转执法岗位")
     result = cli("log", "hx-003", "--format", "json")
     entries = json.loads(result.output)["records/people/hx-003.yaml"]
     assert [e["subject"] for e in entries] == ["转执法岗位", "更正出生日期", "任副站长", "初始记录"]
-    assert [e["fields"] for e in entries[:3]] == [["enforcement"], ["birth_date"], ["post"]]
+    assert [e["fields"] for e in entries[:3]] == [
+        ["+history[0].enforcement"],
+        ["birth_date"],
+        ["history[0].post"],
+    ]
     assert entries[3]["change"] == "created"
     assert entries[0]["author"] == "经办人甲"
     text = cli("log", "hx-003").output

@@ -16,7 +16,7 @@ from ..dates import parse_date
 from ..findings import Finding, error_at, warning_at
 from ..loader import Document
 from ..model import Records
-from ..rules.scoring import democratic_score, excellent_quota
+from ..rules.scoring import appraised_category, democratic_score, excellent_limit
 from ..rules.shared import ACTIVE, policy_in_force
 
 
@@ -167,7 +167,8 @@ def check_appraisals(rec: Records, memo: dict | None = None) -> list[Finding]:
                     )
                 )
             appraised[(year, pid)] = doc.path
-            tpl = policy["templates"][person.data["category"]]
+            how = policy["grading"].get("category_at", "year_end")
+            tpl = policy["templates"][appraised_category(person.data, year, how)]
             key = (id(tpl), id(e))
             found = memo.get(key) if memo is not None else None
             if found is None:
@@ -201,7 +202,7 @@ def check_decisions(rec: Records, results: dict) -> list[Finding]:
     for (year, _), members in sorted(pools.items()):
         grading = policy_in_force(rec, year)[1]["grading"]
         graded = sum(a["grade"] != "ungraded" for a in members)
-        slots = excellent_quota(graded, grading["excellent_share"])
+        slots = excellent_limit(len(members), graded, grading)[0]
         slots -= sum(a["grade"] == "excellent" for a in members)
         excellent = []
         for a in members:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..dates import days_between
+from ..dates import days_between, parse_date
 from ..findings import Finding, error_at, warning_at
 from ..labels import OUTCOME_LABELS, STEP_LABELS
 from ..loader import Document
 from ..model import Records
 from ..rules.procedure import OUTCOME_SEVERITY, fitting_outcomes, step_dates
-from ..rules.shared import policy_in_force, stint_at
+from ..rules.shared import leader_rank, leadership_member, policy_in_force, stint_at
 
 ORDER_HINT = "按 核实情况→提出初步方案→会议决定→复核→申诉 的顺序核对日期"
 # (later step, earlier step, message); an appeal follows the review when there is one.
@@ -29,7 +29,7 @@ AFTER_REVIEW = ("appeal.filed", "review.decided", "申诉早于复核决定 (app
 DIRECT = ("appeal.filed", "decision.date", "申诉早于会议决定 (appeal before decision)")
 
 
-def procedure_findings(rec: Records, doc: Document, as_of: dt.date) -> list[Finding]:
+def procedure_findings(rec: Records, doc: Document) -> list[Finding]:
     """F6: steps present, in order, in time, within the appeal windows, never heavier, by a body with authority.
 
     Windows count calendar days from the decision (or from the review decision for an
@@ -40,9 +40,6 @@ def procedure_findings(rec: Records, doc: Document, as_of: dt.date) -> list[Find
     def flag(path: tuple, message: str, hint: str = "") -> None:
         out.append(error_at(doc, path, "F6", message, hint))
 
-    for path, day in sorted(d.items()):
-        if day > as_of:
-            flag(path, "日期晚于计算基准日 (date after the as-of date)", "未发生的步骤不要先录入")
     for later_key, earlier_key, message in [*STEP_ORDER, AFTER_REVIEW if "review" in c else DIRECT]:
         later, earlier = tuple(later_key.split(".")), tuple(earlier_key.split("."))
         if later in d and earlier in d and d[later] < d[earlier]:
@@ -158,13 +155,25 @@ def outcome_fit_findings(rec: Records, doc: Document) -> list[Finding]:
                 f"可选：{labels}",
             )
         )
-    if outcome == "professional_post" and not rec.people[c["person"]].data.get("specialist"):
+    stint = stint_at(rec.people[c["person"]].data, parse_date(c["decision"]["date"]))
+    if outcome == "professional_post" and not stint.get("specialist"):
         message = (
             "改任专业技术岗位适用于有专业技术特长的干部 (professional post is for specialists)"
         )
-        hint = "核对人员记录的 specialist"
+        hint = "核对决定之日所任职务的 specialist"
+        out.append(warning_at(doc, ("decision", "outcome"), "F7", message, hint))
+    if outcome == "non_leadership_post" and not leads(rec, stint, c["decision"]["date"]):
+        message = "改任非领导职务适用于担任领导职务的干部 (non-leadership post is for leaders)"
+        hint = "核对决定之日所任职务的人员类别和职级"
         out.append(warning_at(doc, ("decision", "outcome"), "F7", message, hint))
     return out
+
+
+def leads(rec: Records, stint: dict, day: str) -> bool:
+    """Whether a stint is a leading post: on the unit's leadership, or at or above the
+    policy's `leader_min_rank` (副股级及以上, as F3 counts leaders)."""
+    policy = policy_in_force(rec, int(day[:4]))[1]
+    return leadership_member(stint) or leader_rank(policy, stint["rank"])
 
 
 def check_cases(rec: Records, as_of: dt.date) -> list[Finding]:
@@ -172,7 +181,7 @@ def check_cases(rec: Records, as_of: dt.date) -> list[Finding]:
     out: list[Finding] = []
     for _, doc in sorted(rec.cases.items()):
         if doc.data["person"] in rec.people:
-            out += procedure_findings(rec, doc, as_of) + outcome_fit_findings(rec, doc)
+            out += procedure_findings(rec, doc) + outcome_fit_findings(rec, doc)
     return out
 
 

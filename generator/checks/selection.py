@@ -18,8 +18,8 @@ from ..findings import Finding, error, error_at, warning
 from ..loader import Document
 from ..model import Records
 from ..rules.elections import VOTE_KINDS, Tally, tally_team
-from ..rules.matching import elected_people, two_way_pool
-from ..rules.shared import ACTIVE, policy_in_force
+from ..rules.matching import elected_people, leadership_on, two_way_pool
+from ..rules.shared import ACTIVE, leadership_member, policy_in_force, stint_at
 
 
 @dataclass
@@ -74,20 +74,23 @@ def _ballots(sheet: _Sheet, path: tuple, ballots: dict, rule: str) -> None:
 
 
 def _candidate(sheet: _Sheet, path: tuple, pid: str, rule: str) -> None:
-    """S1 candidates are leadership members of the unit; S2 nominees are staff taking part."""
+    """S1 candidates are leadership members of the unit; S2 nominees are staff taking part;
+    both by the stint they held on the selection's date."""
     person = sheet.rec.people.get(pid)
     if person is None:
         sheet.error(path, rule, f"人员 {pid} 不存在 (unknown person)")
         return
-    p = person.data
-    if rule == "S1" and (p["unit"] != sheet.data["unit"] or not p["leadership_member"]):
+    then = stint_at(person.data, parse_date(sheet.data["date"]))
+    if rule == "S1" and (then["unit"] != sheet.data["unit"] or not leadership_member(then)):
         sheet.error(
             path,
             rule,
             f"候选人 {pid} 不是本单位班子成员 (candidate is not a leadership member of the unit)",
             "片线长只能从本单位班子成员中产生",
         )
-    if rule == "S2" and (p["unit"] != sheet.data["unit"] or pid not in sheet.data["participants"]):
+    if rule == "S2" and (
+        then["unit"] != sheet.data["unit"] or pid not in sheet.data["participants"]
+    ):
         sheet.error(
             path,
             rule,
@@ -300,12 +303,7 @@ def _two_way(sheet: _Sheet, result: dict) -> None:
                 "(quota below the elected seats)",
             )
     elected = elected_people(result["leaders"], result["deputies"])
-    leadership = {
-        pid
-        for pid in s["participants"]
-        if pid in sheet.rec.people and sheet.rec.people[pid].data["leadership_member"]
-    }
-    pool = two_way_pool(s, elected, leadership)
+    pool = two_way_pool(s, elected, leadership_on(sheet.rec, s))
     capacity = {p["team"]: p["capacity"] for p in result["placement"]}
     if "two_way" in s:
         _preferences(sheet, "two_way", pool, set(capacity), elected)
@@ -370,9 +368,11 @@ def people_reflect(rec: Records, result: dict) -> list[Finding]:
             person = rec.people.get(pid)
             if person is None or person.data["status"] not in ACTIVE:
                 continue
-            team = person.data.get("team")
+            last = len(person.data["history"]) - 1
+            team = person.data["history"][last].get("team")
             if team != entry["team"]:
-                line, col = person.where(("team",) if "team" in person.data else ("unit",))
+                key = "team" if team else "unit"
+                line, col = person.where(("history", last, key))
                 out.append(
                     warning(
                         person.path,
@@ -382,7 +382,7 @@ def people_reflect(rec: Records, result: dict) -> list[Finding]:
                         f"竞争上岗 {result['id']} 自 {result['effective']} 起安排在片线 {entry['team']}，"
                         f"人员记录为{f'片线 {team}' if team else '无片线'} "
                         "(person record does not reflect the placement)",
-                        "更新人员记录的 team（及职务）",
+                        "在人员记录的任职经历中新增一段，写明安排的片线（及职务）",
                     )
                 )
     return out

@@ -78,9 +78,9 @@ def term_findings(doc: Document, policy: dict, as_of: dt.date) -> list[Finding]:
 
 
 def retirement_findings(doc: Document, policy: dict, as_of: dt.date) -> list[Finding]:
-    """T2: still in post on or after the statutory retirement date is an error."""
+    """T2: still in post after the day the statutory age is reached is an error."""
     due = retirement_due(doc.data, policy)
-    if due is None or due > as_of:
+    if due is None or due >= as_of:
         return []
     return [
         error_at(
@@ -88,7 +88,7 @@ def retirement_findings(doc: Document, policy: dict, as_of: dt.date) -> list[Fin
             ("status",),
             "T2",
             "已过法定退休时间仍在岗 (in post past the statutory retirement date)",
-            "办理退休手续后把 status 改为 retired",
+            "办理退休手续后把 status 改为 retired，并给最后一段任职填写离任日期 end",
         )
     ]
 

@@ -24,6 +24,7 @@ from .shared import (
     alert,
     basis,
     dec,
+    leader_rank,
     percent,
     policy_in_force,
     served_in,
@@ -77,13 +78,14 @@ def first_measure(person: dict, policy: dict, day: dt.date) -> str:
     """F3: which first measure applies, by the policy's handling order.
 
     A person may be several kinds at once (an enforcement officer who is also a leader);
-    the first kind in `handling_order` that the person is decides. "leader" means the
-    rank held on the day is at or above `leader_min_rank`; "staff" is everyone else.
+    the first kind in `handling_order` that the person is decides, by the stint held on the
+    day of the incident. "leader" means its rank is at or above `leader_min_rank`; "staff"
+    is everyone else.
     """
-    ranks = [r["id"] for r in policy["ranks"]]
-    rank = stint_at(person, day)["rank"]
-    leader = rank in ranks and ranks.index(rank) >= ranks.index(policy["leader_min_rank"])
-    kinds = {"enforcement": person["enforcement"], "leader": leader, "staff": not leader}
+    stint = stint_at(person, day)
+    leader = leader_rank(policy, stint["rank"])
+    enforcement = stint.get("enforcement", False)
+    kinds = {"enforcement": enforcement, "leader": leader, "staff": not leader}
     return next(k for k in policy["handling_order"] if kinds[k])
 
 
@@ -320,8 +322,8 @@ def situations_without_case(rec: Records, incidents: list[Document]) -> Handling
             else i.get("situation")
         )
         message = f"发现不胜任现职情形（{what}），尚未启动调整程序"
-        unit = rec.people[i["person"]].data["unit"]
         day = _incident_day(inc)
+        unit = stint_at(rec.people[i["person"]].data, day)["unit"]
         out.alerts.append(
             alert(
                 "F2",

@@ -11,6 +11,10 @@ Choices the policy leaves open, made here once:
 
 from __future__ import annotations
 
+from ..dates import parse_date
+from ..model import Records
+from .shared import leadership_member, stint_at
+
 CLAUSE_S3 = "干部推领导、领导选干部，片线干部双向选择；站所人员安排打破条块分割，统筹竞争安排"
 CLAUSE_Q1 = "各乡镇按照“精简、统一、效能”原则，编制具体明确到片线，明确不得超编进人"
 
@@ -79,6 +83,16 @@ def elected_people(leaders: list[dict], deputies: list[dict]) -> set[str]:
     """Everyone S1 or S2 elected."""
     return {r["winner"] for r in leaders if r["winner"]} | {
         p for r in deputies for p in r["winners"]
+    }
+
+
+def leadership_on(rec: Records, data: dict) -> set[str]:
+    """The participants on the unit's leadership on the selection's date (by their stints)."""
+    day = parse_date(data["date"])
+    return {
+        pid
+        for pid in data["participants"]
+        if pid in rec.people and leadership_member(stint_at(rec.people[pid].data, day))
     }
 
 

@@ -15,7 +15,7 @@ from ..dates import parse_date
 from ..labels import OUTCOME_LABELS, STAGE_LABELS, STEP_LABELS
 from ..loader import Document
 from ..model import Records, case_steps
-from .shared import action, alert, basis, policy_in_force, situation
+from .shared import action, alert, basis, current, policy_in_force, situation
 
 CLAUSE_F6 = "调整按照干部管理权限进行，对初步调整对象，按照核实情况、提出初步方案、会议决定、申诉和复核等程序，作出妥善处置"
 
@@ -45,19 +45,6 @@ OUTCOME_SEVERITY = {
     "removal": 4,
     "demotion": 5,
     "dismissal": 6,
-}
-
-# F7: outcomes that fit incidents without a situation code. A banned behaviour is a
-# one-off mistake or worse (交流或降职, up to 免职 and 辞退 as F3 foresees); an investigation
-# by the conduct office is treated alike; an assigned matter calls for 调离、待岗或免职, or
-# for no adjustment when the matter was handled once.
-_MISCONDUCT = frozenset({"removal", "transfer", "demotion", "dismissal", "non_leadership_post"})
-KIND_OUTCOMES = {
-    "banned_behaviour": _MISCONDUCT,
-    "conduct_investigation": _MISCONDUCT,
-    "assignment": frozenset(
-        {"no_change", "transfer", "removal", "non_leadership_post", "demotion"}
-    ),
 }
 
 
@@ -121,7 +108,7 @@ def case_result(rec: Records, doc: Document, as_of: dt.date) -> tuple[dict | Non
     if decided is None or decided > as_of:
         last = max((v for v in step_dates(c).values() if v <= as_of), default=None)
         message = f"调整程序进行中：{STAGE_LABELS[stage]}（决定前不公示）"
-        unit = rec.people[c["person"]].data["unit"]
+        unit = current(rec.people[c["person"]].data)["unit"]
         return None, alert(
             "F6",
             "case_in_progress",
@@ -146,7 +133,12 @@ def case_result(rec: Records, doc: Document, as_of: dt.date) -> tuple[dict | Non
 
 
 def fitting_outcomes(rec: Records, case: dict) -> set[str] | None:
-    """F7: outcomes that fit the case's incidents (the union over them), or None if none is known."""
+    """F7: outcomes that fit the case's incidents (the union over them), or None if none is known.
+
+    A situation's fitting outcomes are in the policy's catalogue (`situations`); those of
+    an incident without a situation code (a banned behaviour, an assigned matter, an
+    investigation by the conduct office) in its `fitting_outcomes` table.
+    """
     allowed: set[str] | None = None
     for iid in case["incidents"]:
         inc = rec.incidents.get(iid)
@@ -160,7 +152,11 @@ def fitting_outcomes(rec: Records, case: dict) -> set[str] | None:
                 continue
             fits = set(found["outcomes"])
         else:
-            fits = set(KIND_OUTCOMES[i["kind"]])
+            table = policy_in_force(rec, parse_date(i["date"]).year)[1].get("fitting_outcomes", [])
+            entry = next((f for f in table if f["kind"] == i["kind"]), None)
+            if entry is None:
+                continue
+            fits = set(entry["outcomes"])
         allowed = fits | (allowed or set())
     return allowed
 

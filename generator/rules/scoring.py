@@ -19,7 +19,7 @@ from itertools import takewhile
 from ..dates import add_months, parse_date
 from ..loader import Document
 from ..model import Records
-from .shared import alert, cents, dec, policy_in_force, text
+from .shared import alert, cents, dec, policy_in_force, stint_at, text
 
 VOTES = ("excellent", "competent", "basically_competent", "incompetent")
 COMPONENTS = ("results", "daily", "democratic")
@@ -65,6 +65,17 @@ def total_score(components: dict[str, Decimal], weights: dict) -> Decimal:
 def excellent_quota(pool_size: int, share) -> int:
     """A3: at most pool size x share rated 优秀, rounded down (9 at 20% gives 1)."""
     return int((pool_size * dec(share)).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def excellent_limit(appraised: int, graded: int, grading: dict) -> tuple[int, int]:
+    """A3: (the most 优秀 a pool may have, and the number of people that is a share of).
+
+    The base is the policy's `excellent_base`: `appraised` (the default) counts everyone
+    who takes part in the year's appraisal, graded or not (参加年度考核的总人数, as the
+    national rules say); `graded` counts only those given a grade.
+    """
+    base = appraised if grading.get("excellent_base", "appraised") == "appraised" else graded
+    return excellent_quota(base, grading["excellent_share"]), base
 
 
 def score_grade(total: Decimal, grading: dict) -> str:
@@ -124,8 +135,8 @@ def grade_pool(members: list[Member], grading: dict) -> PoolGrades:
 
     Forced grades (F3, F5) win over scores; the ungraded are left out of the pool. The rest
     are ranked by the documented order, equals sharing a rank. 优秀 goes down that order to
-    those at or above the minimum score while the quota (pool size x share, rounded down)
-    has room; forced members count in the pool size but take no slot. When the last slots
+    those at or above the minimum score while the limit (`excellent_limit`) has room;
+    forced members count in the base but take no slot. When the last slots
     fall inside a group of exact equals, a recorded committee decision settles it;
     otherwise the group is 称职 pending a decision, and the slot stays empty rather than
     passing to anyone ranked lower. Everyone else is graded by the thresholds.
@@ -139,7 +150,7 @@ def grade_pool(members: list[Member], grading: dict) -> PoolGrades:
         ranks[m.person] = ranks[ranked[i - 1].person] if same else i + 1
     result = PoolGrades({})
     grades: dict[str, tuple[str, bool, bool]] = {}
-    slots = excellent_quota(len(graded), grading["excellent_share"])
+    slots = excellent_limit(len(members), len(graded), grading)[0]
     eligible = [m for m in ranked if not m.forced and m.total >= dec(grading["excellent_min"])]
     while eligible and slots > 0:
         group = list(takewhile(lambda m, top=eligible[0]: m.order() == top.order(), eligible))
@@ -168,6 +179,32 @@ def grade_pool(members: list[Member], grading: dict) -> PoolGrades:
             outcome = Outcome(score_grade(m.total, grading), ranks[m.person])
         result.outcomes[m.person] = outcome
     return result
+
+
+# ---------------------------------------------------------------- who is appraised in what
+
+
+def appraised_category(person: dict, year: int, how: str = "year_end") -> str:
+    """A1: the category (and so the item template) a person is appraised in for `year`.
+
+    Categories belong to stints, so a change within the year needs a rule, the policy's
+    `grading.category_at`: `year_end` (the default) takes the stint held at the year's end,
+    the post the appraising unit knows; `longest` takes the category held longest during
+    the year (the later one on a tie).
+    """
+    year_end = dt.date(year, 12, 31)
+    if how == "longest":
+        first, after = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+        held: dict[str, tuple[int, int]] = {}  # category -> (days in the year, last stint)
+        for n, stint in enumerate(person["history"]):
+            start = max(parse_date(stint["start"]), first)
+            end = min(parse_date(stint["end"]) if "end" in stint else after, after)
+            if start < end:
+                days = held.get(stint["category"], (0, n))[0] + (end - start).days
+                held[stint["category"]] = (days, n)
+        if held:
+            return max(held, key=held.__getitem__)
+    return stint_at(person, year_end)["category"]
 
 
 # ---------------------------------------------------------------- time in post
@@ -234,7 +271,7 @@ def _entries(rec: Records, as_of: dt.date, forced_grades: dict) -> list[_Entry]:
         grading = policy["grading"]
         for n, e in enumerate(doc.data["entries"]):
             person = rec.people[e["person"]].data
-            category = person["category"]
+            category = appraised_category(person, year, grading.get("category_at", "year_end"))
             m = Member(e["person"], decision=e.get("decision"))
             entry = _Entry(doc, n, year, unit, date, category, pool_key(grading, unit, category), m)
             forced = forced_grades.get((m.person, year), [])

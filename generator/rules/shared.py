@@ -15,6 +15,8 @@ from ..model import Records
 
 # People in service: the rules that watch terms, quotas and restrictions look only at them.
 ACTIVE = ("active", "suspended")
+# 班子成员: the unit's deputies and principal leaders, by the category of their stint.
+LEADERSHIP = ("deputy", "principal")
 
 # ---------------------------------------------------------------- the policy in force
 
@@ -64,6 +66,24 @@ def percent(share) -> str:
 
 
 # ---------------------------------------------------------------- a person's history
+
+
+def current(person: dict) -> dict:
+    """The stint a person holds now, or held last: the last of the history. What a person
+    record says of the present (unit, team, post, rank, category) is read from it."""
+    return person["history"][-1]
+
+
+def leadership_member(stint: dict) -> bool:
+    """Whether a stint is on the unit's leadership (班子成员): a deputy or a principal."""
+    return stint["category"] in LEADERSHIP
+
+
+def leader_rank(policy: dict, rank: str) -> bool:
+    """A rank at or above the policy's `leader_min_rank` (领导干部, 副股级及以上, as F3 counts)."""
+    ranks = [r["id"] for r in policy["ranks"]]
+    floor = policy["leader_min_rank"]
+    return rank in ranks and ranks.index(rank) >= ranks.index(floor)
 
 
 def stint_at(person: dict, day: dt.date) -> dict:

@@ -20,7 +20,7 @@ from ..dates import add_months, first_of_next_month, month_index, parse_date, pa
 from ..labels import PROBATION_LABELS
 from ..loader import Document
 from ..model import Records
-from .shared import ACTIVE, action, alert, basis, policy_in_force
+from .shared import ACTIVE, action, alert, basis, current, leadership_member, policy_in_force
 
 CLAUSE_T3 = "对试用制和聘用制干部跟踪进行考核，对不胜任现职的领导干部要让他们及时“下”来"
 CLAUSE_T4 = (
@@ -39,8 +39,8 @@ def term_end(start: dt.date, years: int) -> dt.date:
 def current_term(person: dict) -> dict | None:
     """T1: the current stint when a term runs in it: one that records a term number, or any
     open stint of a leadership member."""
-    stint = person["history"][-1]
-    if "end" in stint or ("term" not in stint and not person["leadership_member"]):
+    stint = current(person)
+    if "end" in stint or ("term" not in stint and not leadership_member(stint)):
         return None
     return stint
 
@@ -57,7 +57,7 @@ def term_alerts(doc: Document, policy: dict, as_of: dt.date) -> list[dict]:
         return []
     terms = policy["terms"]
     ends = term_end(parse_date(stint["start"]), terms["years"])
-    unit, pid, src = p["unit"], p["id"], [doc.path]
+    unit, pid, src = stint["unit"], p["id"], [doc.path]
     if ends <= as_of:
         message = f"任期已于{ends.isoformat()}届满；未记录连任的，职务自动免除"
         return [alert("T1", "term_expired", message, src, pid, unit, ends)]
@@ -89,13 +89,16 @@ def retirement_age_months(birth: dt.date, schedule: dict) -> int:
 
 
 def retirement_date(birth: dt.date, schedule: dict) -> dt.date:
-    """T2: the first day of the month after the one in which the person reaches the age.
+    """T2: the day a person reaches the statutory age: the birth date plus the age in months,
+    clamped to the month's end (see dates.add_months). The national table states the
+    retirement time as that month (a man born in 1965-01 retires in 2025-02); a pension is
+    drawn from the month after (`pension_from`)."""
+    return add_months(birth, retirement_age_months(birth, schedule))
 
-    This follows the practice of retiring (and drawing a pension) from the month after the
-    statutory age is reached; the age itself is reached on the same day of the month as
-    the birthday (clamped, see dates.add_months).
-    """
-    return first_of_next_month(add_months(birth, retirement_age_months(birth, schedule)))
+
+def pension_from(due: dt.date) -> dt.date:
+    """T2: the first day of the month after the one the statutory age is reached in."""
+    return first_of_next_month(due)
 
 
 def retirement_due(person: dict, policy: dict) -> dt.date | None:
@@ -118,56 +121,74 @@ def retirement_alerts(doc: Document, policy: dict, as_of: dt.date) -> list[dict]
     if due is None:
         return []
     month = f"{due.year}年{due.month}月"
-    src = [doc.path]
-    if due <= as_of:
-        message = f"已于{month}到达法定退休年龄，仍在岗，应及时办理退休手续"
-        return [alert("T2", "retirement_overdue", message, src, p["id"], p["unit"], due)]
+    src, unit = [doc.path], current(p)["unit"]
+    extra, pension = {}, ""
+    if policy["retirement"].get("pension_month"):
+        first = pension_from(due)
+        extra["pension_from"] = first.isoformat()
+        pension = f"（{first.year}年{first.month}月起领取养老金）"
+    if due < as_of:
+        message = f"已于{month}到达法定退休年龄{pension}，仍在岗，应及时办理退休手续"
+        return [alert("T2", "retirement_overdue", message, src, p["id"], unit, due, **extra)]
     if due <= add_months(as_of, policy["retirement"]["notice_months"]):
-        message = f"将于{month}到达法定退休年龄，请提前做好工作衔接"
-        return [alert("T2", "retirement_due", message, src, p["id"], p["unit"], due)]
+        message = f"将于{month}到达法定退休年龄{pension}，请提前做好工作衔接"
+        return [alert("T2", "retirement_due", message, src, p["id"], unit, due, **extra)]
     return []
 
 
 # ---------------------------------------------------------------- T3 trial and probation
 
 
+def period_end(period: dict) -> dt.date:
+    """T3: the last day of a trial or probation period: the day before its start plus its
+    months (2026-01-21 and 6 months end on 2026-07-20)."""
+    return add_months(parse_date(period["start"]), period["months"]) - dt.timedelta(days=1)
+
+
 def probation_results(
     doc: Document, year: int | None, as_of: dt.date
 ) -> tuple[list[dict], list[dict]]:
-    """T3: an assessment is due at the end of every trial or probation; a failed one means stepping down.
+    """T3: every trial or probation period is assessed at its end; a failed one means stepping down.
 
-    Alerts come in the month before the end and after an end with no result recorded. A
-    failed period gives a `removal` from the post tried, effective the end date, as the
-    paper asks that those who prove unfit "及时“下”来".
+    Each recorded period counts on its own, so a second trial (after a second 不称职) never
+    hides the first. Alerts come in the month before a period's last day and after it while
+    no outcome is recorded. A failed period gives a `removal` from the post tried, effective
+    its last day, as the paper asks that those who prove unfit "及时“下”来". Periods that
+    begin after the as-of date are not yet running.
     """
     p = doc.data
-    pr = p.get("probation")
-    if pr is None:
-        return [], []
-    ends = parse_date(pr["end"])
-    label = PROBATION_LABELS[pr["kind"]]
-    src = [doc.path]
+    src, unit = [doc.path], current(p)["unit"]
     the_basis = basis(year, CLAUSE_T3, src)
-    if pr.get("result") == "failed":
-        act = action(
-            p["id"],
-            "T3",
-            "removal",
-            ends,
-            the_basis,
-            label=f"{label}考核不合格，免去现职",
-            probation=pr["kind"],
-        )
-        return [act], []
-    if "result" in pr:
-        return [], []
-    if ends <= as_of:
-        message = f"{label}已于{ends.isoformat()}期满，尚未记录考核结果"
-        return [], [alert("T3", "assessment_overdue", message, src, p["id"], p["unit"], ends)]
-    if ends <= add_months(as_of, 1):
-        message = f"{label}将于{ends.isoformat()}期满，请组织考核"
-        return [], [alert("T3", "assessment_due", message, src, p["id"], p["unit"], ends)]
-    return [], []
+    actions, alerts = [], []
+    for period in p.get("probation", []):
+        if parse_date(period["start"]) > as_of:
+            continue
+        ends = period_end(period)
+        label = PROBATION_LABELS[period["kind"]]
+        extra = {"probation": period["kind"], "start": period["start"]}
+        if period.get("outcome") == "failed":
+            actions.append(
+                action(
+                    p["id"],
+                    "T3",
+                    "removal",
+                    ends,
+                    the_basis,
+                    label=f"{label}考核不合格，免去现职",
+                    **extra,
+                )
+            )
+        elif "outcome" in period:
+            continue
+        elif ends <= as_of:
+            message = f"{label}已于{ends.isoformat()}期满，尚未记录考核结果"
+            alerts.append(
+                alert("T3", "assessment_overdue", message, src, p["id"], unit, ends, **extra)
+            )
+        elif ends <= add_months(as_of, 1):
+            message = f"{label}将于{ends.isoformat()}期满，请组织考核"
+            alerts.append(alert("T3", "assessment_due", message, src, p["id"], unit, ends, **extra))
+    return actions, alerts
 
 
 # ---------------------------------------------------------------- T4 the way back up
@@ -198,7 +219,7 @@ def restrictions_ended(
             {"rule": a["rule"], "type": a["type"], "until": a.get("until")} for a in restrictions
         ]
         listed.sort(key=lambda r: (r["until"] or "", r["rule"], r["type"]))
-        unit = person.data["unit"]
+        unit = current(person.data)["unit"]
         if any(not a.get("until") for a in restrictions):
             message = "尚有待处理决定的限制（如待岗），暂不能确定恢复日期"
             out_alerts.append(

@@ -20,7 +20,8 @@ from ..labels import (
     VOTE_OUTCOMES,
 )
 from ..model import Records
-from ..rules.shared import policy_in_force, stint_at
+from ..rules.scoring import excellent_limit
+from ..rules.shared import percent, policy_in_force, stint_at
 from ..schema import public_view
 
 GRADES = ("excellent", "competent", "basically_competent", "incompetent", "ungraded")
@@ -122,10 +123,46 @@ def appraisal_body(rec: Records, results: dict, posting: dict) -> dict:
     return {
         "publish_scores": publish,
         "rows": [{k: v for k, v in r.items() if k != "person"} for r in rows],
+        "limits": _limits(rec, results, year, policy),
         "work_reports": reports,
         "consequences": consequences,
         "distribution": distribution,
     }
+
+
+def _limits(rec: Records, results: dict, year: int, policy: dict) -> list[dict]:
+    """A3: for each grading pool of the posting, the 优秀 limit and the number it is a share of.
+
+    A pool may reach beyond the unit (a county that grades by category alone), so the
+    counts come from the whole pool (`pools` in the posting's part of the results).
+    """
+    grading = policy.get("grading")
+    if not grading:
+        return []
+    units = {u: d.data["name"] for u, d in rec.units.items()}
+    out = []
+
+    def order(pool: str) -> tuple:
+        last = pool.rsplit("/", 1)[-1]
+        return (CATEGORY_ORDER.index(last) if last in CATEGORY_ORDER else -1, pool)
+
+    for pool, members in sorted(results.get("pools", {}).items(), key=lambda pm: order(pm[0])):
+        graded = sum(a["grade"] != "ungraded" for a in members)
+        limit, base = excellent_limit(len(members), graded, grading)
+        parts = [units.get(p, CATEGORY_LABELS.get(p, p)) for p in pool.split("/")]
+        out.append(
+            {
+                "pool": "·".join(parts),
+                "appraised": len(members),
+                "graded": graded,
+                "base": base,
+                "base_label": "参加考核" if base == len(members) else "定等次",
+                "share": percent(grading["excellent_share"]),
+                "limit": limit,
+                "excellent": sum(a["grade"] == "excellent" for a in members),
+            }
+        )
+    return out
 
 
 def points_body(rec: Records, results: dict, posting: dict) -> dict:

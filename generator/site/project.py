@@ -127,6 +127,7 @@ def _parts(results: dict):
     A body given its part filters it exactly as it would filter the whole.
     """
     appraisals = _group(results["appraisals"], lambda a: (a["year"], a["unit"]))
+    pools = _group(results["appraisals"], lambda a: (a["year"], a["pool"]))
     actions = _group(results["actions"], lambda a: a.get("year"))
     decisions = _group(results["actions"], lambda a: a.get("case"))
     points = results.get("points", {})
@@ -134,9 +135,11 @@ def _parts(results: dict):
 
     def part(p: dict) -> dict:
         if p["kind"] == "appraisal":
+            own = appraisals.get((p["year"], p["unit"]), [])
             return results | {
-                "appraisals": appraisals.get((p["year"], p["unit"]), []),
+                "appraisals": own,
                 "actions": actions.get(p["year"], []),
+                "pools": {a["pool"]: pools[(p["year"], a["pool"])] for a in own},
             }
         if p["kind"] == "points":
             months_of = months.get((p["year"], p["month"], p["unit"]), [])
