@@ -325,14 +325,21 @@ def audit_site_command(site_dir: Path, records_dir: Path) -> None:
     Exit 1 and name each file and the record field whose private value it holds.
     """
     from .audit import audit_site
+    from .site.build import MARKERS
 
     require_dir(records_dir)
+    internal = [m for m, who in MARKERS.items() if who == "internal" and (site_dir / m).exists()]
+    if internal:
+        click.echo(
+            f"{site_dir}: 这是组织部内部工作台，含个人信息，不得公开 "
+            "(this is the internal view: it must never be published)"
+        )
     checked = check_dir(open_source(records_dir))
     leaks = audit_site(site_dir, checked.records)
     for leak in leaks:
         click.echo(leak.text())
     click.echo(f"{len(leaks)} 处问题 (leak(s)) in {site_dir}")
-    sys.exit(1 if leaks else 0)
+    sys.exit(1 if leaks or internal else 0)
 
 
 @main.command()

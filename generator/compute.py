@@ -29,6 +29,7 @@ from .rules.procedure import compute_cases
 from .rules.scoring import compute_appraisals
 from .rules.shared import alert, policy_in_force
 from .rules.tenure import compute_tenure
+from .rules.watch import compute_watch
 
 
 def _sort_key(value) -> tuple:
@@ -136,6 +137,7 @@ def compute(rec: Records, as_of: dt.date, source: dict) -> dict:
         "alerts": _order(alerts, "rule", "date", "person", "unit", "type"),
     }
     results["postings"] = compute_postings(rec, as_of, results)
+    results["watch"] = compute_watch(rec, results, as_of)
     return results
 
 
@@ -156,4 +158,5 @@ def for_year(results: dict, year: int) -> dict:
         "selections": [s for s in results["selections"] if in_year(s.get("date"))],
         "alerts": [a for a in results["alerts"] if in_year(a.get("date"))],
         "postings": [p for p in results["postings"] if p["year"] == year],
+        "watch": [w for w in results.get("watch", []) if w["year"] == year],
     }

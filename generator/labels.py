@@ -84,3 +84,33 @@ UNGRADED_REASONS = {
     "short_tenure": "在岗不足半年",
     "other": "其他",
 }
+# Internal alerts (never posted): what each asks of the organization department.
+ALERT_LABELS = {
+    "retirement_due": "即将到龄退休",
+    "retirement_overdue": "已到龄仍在岗",
+    "term_ending": "任期即将届满",
+    "term_expired": "任期已届满",
+    "assessment_due": "试用期或试岗即将期满",
+    "assessment_overdue": "试用期或试岗期满未记录考核结果",
+    "restricted": "限制期满后可晋升",
+    "tie_needs_decision": "同分待考核委员会研究",
+    "demotion_needs_decision": "降低职务层次待研究",
+    "review_overdue": "复核逾期未作决定",
+    "appeal_overdue": "申诉逾期未作决定",
+    "case_in_progress": "调整程序进行中",
+    "situation_without_case": "发现不胜任情形未启动程序",
+    "accountability_threshold": "党政主要负责人应引咎辞职",
+    "round_needed": "竞争上岗需另行投票",
+    "team_short": "片线双向选择后缺人",
+    "placement_by_unit": "待单位统筹安排岗位",
+    "findings_by_channel": "发现途径统计",
+}
+STATUS_LABELS = {
+    "active": "在职",
+    "suspended": "待岗",
+    "retired": "退休",
+    "dismissed": "辞退",
+    "left": "调出或离职",
+}
+GENDER_LABELS = {"male": "男", "female": "女"}
+EMPLOYMENT_LABELS = {"cadre": "干部", "worker": "工人"}

@@ -161,12 +161,47 @@ def fitting_outcomes(rec: Records, case: dict) -> set[str] | None:
     return allowed
 
 
+# F6: how long a review or an appeal may wait for its decision, unless the policy says
+# otherwise (公务员法 第九十五条: 复核 within 30 days, 申诉 within 60 days of acceptance).
+DECISION_DAYS = {"review": ("review_decision_days", 30), "appeal": ("appeal_decision_days", 60)}
+
+
+def overdue_steps(rec: Records, doc: Document, as_of: dt.date) -> list[dict]:
+    """F6: a review or appeal filed and still undecided past its window (an internal alert)."""
+    c, out = doc.data, []
+    for step, (key, default) in DECISION_DAYS.items():
+        s = c.get(step)
+        if not s or "decided" in s:
+            continue
+        filed = parse_date(s["filed"])
+        policy = policy_in_force(rec, filed.year)[1] or {}
+        due = filed + dt.timedelta(days=policy.get("appeal", {}).get(key, default))
+        if due < as_of:
+            message = f"{STEP_LABELS[step]}已于{filed.isoformat()}提出，应于{due.isoformat()}前作出决定，尚未记录"
+            unit = current(rec.people[c["person"]].data)["unit"]
+            out.append(
+                alert(
+                    "F6",
+                    f"{step}_overdue",
+                    message,
+                    [doc.path],
+                    c["person"],
+                    unit,
+                    due,
+                    case=c["id"],
+                )
+            )
+    return out
+
+
 def compute_cases(rec: Records, as_of: dt.date) -> tuple[list[dict], list[dict]]:
-    """F6 for every case on a known person: (actions of decided cases, alerts of the others)."""
+    """F6 for every case on a known person: (actions of decided cases, alerts of the others
+    and of reviews or appeals waiting past their window)."""
     actions, alerts = [], []
     for _, doc in sorted(rec.cases.items()):
         if doc.data["person"] in rec.people:
             done, pending = case_result(rec, doc, as_of)
             actions += [done] if done else []
             alerts += [pending] if pending else []
+            alerts += overdue_steps(rec, doc, as_of)
     return actions, alerts

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import yaml
 from .. import gitstore
 from ..errors import CadreError
 from ..findings import Finding, has_errors
+from ..model import Records
 from ..pipeline import Source, ValidationFailed, check_and_compute
 from .pages import (
     REUSABLE,
@@ -40,14 +42,54 @@ from .render import TEMPLATES, navigation, render_docs, search_words
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BASE_CONFIG = ROOT / "mkdocs.yml"
-MARKER = ".cadre-site"  # written into every built site; only such a folder is ever replaced
 
 
-def mkdocs_config(docs_dir: Path, nav: list, userdict: Path) -> dict:
+@dataclass(frozen=True)
+class Audience:
+    """Who a build is for: what it shows, and the marker that tells its folder apart.
+
+    The public site and the department's internal view come out of the same pipeline; each
+    writes its marker into the folder it builds, and neither is ever written where the
+    other lives (`check_out_dir`).
+    """
+
+    name: str
+    marker: str  # written into every folder of this audience; only such a folder is replaced
+    default_out: str
+    view: Callable[[Records, dict, dict | None], dict]  # records, results, history -> view
+    render: Callable[[dict], dict[str, bytes]]  # view -> the docs folder
+    navigation: Callable[[dict], list]
+    words: Callable[[dict], str]  # the search's dictionary of names (see `render.search_words`)
+    detail_pages: tuple[str, ...]  # the folders of pages outside the navigation
+    site_name: str | None = None  # replaces mkdocs.yml's, when set
+    extra_css: tuple[str, ...] = ()  # stylesheets beside mkdocs.yml's
+    reuse_pages: bool = False  # keep built detail pages between builds (see `pages`)
+
+
+PUBLIC = Audience(
+    name="public",
+    marker=".cadre-site",
+    default_out="site",
+    view=project,
+    render=render_docs,
+    navigation=navigation,
+    words=search_words,
+    detail_pages=("postings/",),
+    reuse_pages=True,
+)
+MARKER = PUBLIC.marker
+MARKERS = {PUBLIC.marker: PUBLIC.name, ".cadre-internal": "internal"}
+
+
+def mkdocs_config(docs_dir: Path, nav: list, userdict: Path, audience: Audience = PUBLIC) -> dict:
     """The base mkdocs.yml with the generated parts: docs folder, navigation, theme overrides."""
     config = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))
     config["docs_dir"] = str(docs_dir)
     config["nav"] = nav
+    config["not_in_nav"] = "".join(f"/{folder}\n" for folder in audience.detail_pages)
+    if audience.site_name:
+        config["site_name"] = audience.site_name
+    config["extra_css"] = [*config.get("extra_css", []), *audience.extra_css]
     config["theme"]["custom_dir"] = str(TEMPLATES / "overrides")
     plugins = []
     for plugin in config.get("plugins", []):
@@ -177,21 +219,41 @@ def swap_into_place(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def check_out_dir(out: Path, records_dir: Path) -> None:
-    """Refuse to replace a folder that is not a site this command built, or that holds the records."""
+AUDIENCE_LABELS = {"public": "公示网站", "internal": "内部工作台"}
+
+
+def _other_builds(out: Path, audience: Audience) -> list[str]:
+    """The builds of another audience at, inside or around `out` (by their markers)."""
+    others = [m for m in MARKERS if m != audience.marker]
+    found = [MARKERS[m] for m in others for folder in (out, *out.parents) if (folder / m).exists()]
+    if out.is_dir():
+        found += [MARKERS[m] for m in others if next(out.rglob(m), None) is not None]
+    return sorted(set(found))
+
+
+def check_out_dir(out: Path, records_dir: Path, audience: Audience = PUBLIC) -> None:
+    """Refuse to replace a folder that is not a build of this audience, or that holds the
+    records; never write one audience's build where the other's lives, in or around it."""
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise SiteError(f"{out} 不是文件夹 (--out must be a folder)")
-    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+    for other in _other_builds(out, audience):
         raise SiteError(
-            f"{out} 已存在且不是 cadre build 生成的网站，拒绝覆盖 "
-            "(--out exists and is not a site built by cadre build; choose another folder)"
+            f"{out} 是{AUDIENCE_LABELS[other]}的构建目录或在其中，拒绝写入{AUDIENCE_LABELS[audience.name]} "
+            f"(--out holds or lies inside the {other} build; the two are never mixed)"
+        )
+    if out.exists() and any(out.iterdir()) and not (out / audience.marker).exists():
+        raise SiteError(
+            f"{out} 已存在且不是 cadre build 生成的{AUDIENCE_LABELS[audience.name]}，拒绝覆盖 "
+            "(--out exists and is not a build of cadre build; choose another folder)"
         )
     resolved = out.resolve()
     if resolved == records_dir.resolve() or resolved in records_dir.resolve().parents:
         raise SiteError(f"{out} 包含记录目录，拒绝覆盖 (--out must not contain the records)")
 
 
-def build_site(source: Source, out: Path, as_of: dt.date | None = None) -> Built:
+def build_site(
+    source: Source, out: Path, as_of: dt.date | None = None, audience: Audience = PUBLIC
+) -> Built:
     """Validate, compute, project, render, run mkdocs, then swap the new site into place.
 
     Raises ValidationFailed (records with errors) or SiteError; in both cases `out` is
@@ -200,13 +262,13 @@ def build_site(source: Source, out: Path, as_of: dt.date | None = None) -> Built
     out = Path(
         os.path.abspath(out)
     )  # mkdocs runs in another folder: relative paths would land there
-    check_out_dir(out, source.records_dir)
+    check_out_dir(out, source.records_dir, audience)
     results, findings, records = check_and_compute(source, as_of, need_records=True)
     if results is None or records is None or has_errors(findings):
         raise ValidationFailed(findings)
     history = gitstore.records_history(source.records_dir)
-    view = project(records, results, history.files if history else None)
-    docs = render_docs(view)
+    view = audience.view(records, results, history.files if history else None)
+    docs = audience.render(view)
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
@@ -218,9 +280,10 @@ def build_site(source: Source, out: Path, as_of: dt.date | None = None) -> Built
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
             userdict = work / "names.txt"
-            words = search_words(view)
+            words = audience.words(view)
             userdict.write_text(words, encoding="utf-8")
-            config = mkdocs_config(docs_dir, navigation(view), userdict)
+            config = mkdocs_config(docs_dir, audience.navigation(view), userdict, audience)
+            keep = source.cache_dir and audience.reuse_pages
             reused = run_mkdocs_reusing(
                 config,
                 words,
@@ -228,19 +291,15 @@ def build_site(source: Source, out: Path, as_of: dt.date | None = None) -> Built
                 work,
                 new,
                 source_date_epoch(history, results["source"]["digest"]),
-                PageStore(source.cache_dir / "pages" if source.cache_dir else None),
+                PageStore(source.cache_dir / "pages" if keep else None),
             )
-        (new / MARKER).write_text("built by cadre build\n", encoding="utf-8")
+        (new / audience.marker).write_text(
+            f"built by cadre build ({audience.name})\n", encoding="utf-8"
+        )
         swap_into_place(new, out)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
     pages = sum(1 for rel in docs if rel.endswith(".md"))
-    return Built(
-        out,
-        pages,
-        len(view["postings"]),
-        sum(p["open"] for p in view["postings"]),
-        findings,
-        reused,
-    )
+    postings = view.get("postings", results["postings"])
+    return Built(out, pages, len(postings), sum(p["open"] for p in postings), findings, reused)

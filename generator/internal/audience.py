@@ -1,0 +1,20 @@
+"""The internal view as a build audience: its marker, folder, pages and name."""
+
+from __future__ import annotations
+
+from ..site.build import Audience
+from .render import internal_navigation, internal_words, render_internal
+from .view import internal_view
+
+INTERNAL = Audience(
+    name="internal",
+    marker=".cadre-internal",
+    default_out="internal-site",
+    view=internal_view,
+    render=render_internal,
+    navigation=internal_navigation,
+    words=internal_words,
+    detail_pages=("people/", "units/"),
+    site_name="干部能上能下内部工作台（内部资料，不得公开）",
+    extra_css=("stylesheets/internal.css",),
+)
