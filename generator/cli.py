@@ -53,9 +53,11 @@ def validate(records_dir: Path, as_of: str | None, fmt: str) -> None:
     (the procedure's windows and order, F6; the outcome's fit, F7; a promotion inside a
     no-promotion period, A5); their findings are reported the same way.
     """
+    from .incremental import validated
+
     day = parse_as_of(as_of)
     require_dir(records_dir)
-    _results, findings, _ = check_and_compute(open_source(records_dir), day, need_results=False)
+    findings = validated(open_source(records_dir), day)
     text = report(findings, fmt)
     if text:
         click.echo(text)

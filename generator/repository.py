@@ -72,32 +72,52 @@ def place_finding(display: str) -> Finding:
     )
 
 
-def read_tree(records_dir: Path) -> dict[str, bytes | None]:
-    """Every file under records_dir, keyed by its path relative to records_dir.
-
-    Symbolic links are refused as content (a link could pull a private file from outside
-    the repository into the postings); they map to None and the model reports them.
-    """
-    files: dict[str, bytes | None] = {}
+def _walk(records_dir: Path):
+    """(relative path, full path) of every file under records_dir, in a stable order."""
     base = os.fspath(records_dir)
     for root, dirs, names in os.walk(base):
         dirs.sort()
         rel_root = os.path.relpath(root, base).replace(os.sep, "/")
         prefix = "" if rel_root == "." else rel_root + "/"
         for name in sorted(names):
-            if name in IGNORED:
-                continue
-            full = os.path.join(root, name)
-            if os.path.islink(full):
-                files[prefix + name] = None
-                continue
-            with open(full, "rb") as fh:
-                # Never read a huge file whole (the loader refuses anything over its limit), and
-                # never ask for a large buffer per small file: each would be a memory mapping of
-                # its own, and a province's hundred thousand files exhaust the system's map count.
-                size = os.fstat(fh.fileno()).st_size
-                files[prefix + name] = fh.read(min(size, READ_LIMIT) + 1)
-    return files
+            if name not in IGNORED:
+                yield prefix + name, os.path.join(root, name)
+
+
+def read_file(full: str) -> bytes | None:
+    """One record file's bytes; None for a symbolic link (refused as content: a link could
+    pull a private file from outside the repository into the postings)."""
+    if os.path.islink(full):
+        return None
+    with open(full, "rb") as fh:
+        # Never read a huge file whole (the loader refuses anything over its limit), and
+        # never ask for a large buffer per small file: each would be a memory mapping of
+        # its own, and a province's hundred thousand files exhaust the system's map count.
+        size = os.fstat(fh.fileno()).st_size
+        return fh.read(min(size, READ_LIMIT) + 1)
+
+
+def read_tree(records_dir: Path) -> dict[str, bytes | None]:
+    """Every file under records_dir, keyed by its path relative to records_dir; symbolic
+    links map to None and the model reports them."""
+    return {rel: read_file(full) for rel, full in _walk(records_dir)}
+
+
+def stat_tree(records_dir: Path) -> dict[str, tuple[int, int, int]]:
+    """(size, modification time, inode) of every file under records_dir, reading none: what a
+    later run compares to tell which files may have changed (as git's index does)."""
+    out = {}
+    folders = [("", os.fspath(records_dir))]
+    while folders:
+        rel, path = folders.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((rel + entry.name + "/", entry.path))
+                elif entry.name not in IGNORED:
+                    st = entry.stat(follow_symlinks=False)
+                    out[rel + entry.name] = (st.st_size, st.st_mtime_ns, st.st_ino)
+    return out
 
 
 def digest(files: dict[str, bytes | None]) -> str:

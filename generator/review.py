@@ -16,27 +16,16 @@ read and loaded. Its cost grows with the change and its units, not with the repo
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import gitstore
 from .cache import DocumentCache, load_links, store_links
 from .diff import OutcomeDiff, outcome_diff
-from .findings import Finding
-from .model import Records
-from .pipeline import ValidationFailed, check, compute_checked, load
-from .scope import Links, affected_units, clash_partners, links_of, restrict, select
+from .pipeline import load
+from .scope import Links, affected_units, links_of, select
+from .scoped import Side, patched_links, scoped_results
 
 PREFIX = "records"
-
-
-@dataclass
-class Side:
-    records: Records
-    load_findings: list[Finding]
-    links: Links
-    source: dict
-    scope: tuple[set[str], set[str]] | None = None  # core and context paths, once known
 
 
 def _source(root: Path, commit: str, tree: str | None) -> dict:
@@ -113,7 +102,7 @@ def _fast(
     links = {c: Links.from_plain(plain) for c, plain in stored.items()}
     for commit, other in ((base, head), (head, base)):
         if commit not in links:
-            links[commit] = _patched(links[other], mine[commit], paths)
+            links[commit] = patched_links(links[other], mine[commit], paths)
     units = affected_units(paths, [links[base], links[head]])
     if units is None:
         return None
@@ -128,41 +117,6 @@ def _fast(
         side.source = _source(root, commit, trees[commit])
         sides.append(side)
     return sides[0], sides[1], units
-
-
-def _patched(known: Links, mine: dict[str, bytes | None], changed: set[str]) -> Links:
-    """One revision's links from the other's: drop every changed path, add this side's versions."""
-    records, findings = load(mine, PREFIX)
-    new = links_of(records, mine, {f.path for f in findings})
-    out = Links(
-        {rel: f for rel, f in known.facts.items() if rel not in changed},
-        (known.failed - changed) | new.failed,
-    )
-    out.facts.update(new.facts)
-    return out
-
-
-def _results(
-    side: Side, units: set[str] | None, as_of: dt.date | None, memo: dict
-) -> tuple[dict, list[dict]]:
-    """Check and compute one side: everything, or the core of the affected units."""
-    records, context = side.records, set()
-    if units is None:
-        files = sorted(side.links.paths())
-    else:
-        core, context = side.scope or select(side.links, units)
-        context = context - side.links.failed  # a file's own findings always show
-        keep = core | context
-        records = restrict(side.records, keep)
-        files = sorted(keep | side.links.failed | clash_partners(side.links.failed))
-    cut = len(PREFIX) + 1
-    displayed = [f"{PREFIX}/{rel}" for rel in files]
-    checked = check(records, side.load_findings, displayed, as_of, memo)
-    try:
-        results, findings = compute_checked(checked, side.source)
-    except ValidationFailed as e:
-        results, findings = {}, e.findings
-    return results, [f.__dict__ for f in findings if f.path[cut:] not in context]
 
 
 def revision_diff(
@@ -197,8 +151,8 @@ def revision_diff(
     latest = head_side.links.latest_event() or base_side.links.latest_event()
     day = as_of or (dt.date.fromisoformat(latest) if latest else None)
     memo: dict = {}
-    head_results, head_findings = _results(head_side, units, day, memo)
-    base_results, base_findings = _results(base_side, units, day, memo)
+    head_results, head_findings = scoped_results(head_side, units, day, memo)
+    base_results, base_findings = scoped_results(base_side, units, day, memo)
     d = outcome_diff(base_results, head_results, base_findings, head_findings)
     d.head_errors = [f for f in head_findings if f["severity"] == "error"]
     if d.head_errors:
