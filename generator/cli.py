@@ -18,7 +18,7 @@ from .cli_site import build, serve
 from .errors import CadreError
 from .findings import has_errors, report
 from .outputs import json_chunks, open_atomic, write_atomic
-from .pipeline import check_and_compute, check_dir, check_files, open_source
+from .pipeline import check_and_compute, check_dir, open_source
 
 
 class CadreGroup(click.Group):
@@ -215,27 +215,25 @@ def export_group() -> None:
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="输出文件，默认 <单位>-<年度>[-<月份>].xlsx (output file).",
+    help="输出文件，默认 exports/<单位>-<年度>[-<月份>].xlsx，该文件夹不纳入 git (output file; default in exports/, which git ignores).",
 )
 def export_sheet(
     records_dir: Path, unit: str, year: int, month: int | None, out: Path | None
 ) -> None:
-    """导出考核或积分工作簿 (one row per person, the item columns of each category, validation lists and maxima)."""
-    from .sheets import SheetError, export_appraisal, export_points
+    """导出考核或积分工作簿 (one row per person or item, the item columns of each category, drop-down lists and maxima)."""
+    from .sheets import export_appraisal, export_points
 
     require_dir(records_dir)
     checked = check_dir(open_source(records_dir))
-    try:
-        data = (
-            export_points(checked.records, unit, year, month)
-            if month
-            else export_appraisal(checked.records, unit, year)
-        )
-    except SheetError as e:
-        raise click.UsageError("\n".join(e.messages)) from None
-    out = out or Path(f"{unit}-{year}" + (f"-{month:02d}" if month else "") + ".xlsx")
+    data = (
+        export_points(checked.records, unit, year, month)
+        if month
+        else export_appraisal(checked.records, unit, year)
+    )
+    name = f"{unit}-{year}" + (f"-{month:02d}" if month else "") + ".xlsx"
+    out = out or records_dir.resolve().parent / "exports" / name
     write_atomic(out, data)
-    click.echo(f"已导出 {out} (exported)")
+    click.echo(f"已导出 {out} (exported)；填写后运行 cadre import sheet {out}")
 
 
 @main.group("import")
@@ -247,47 +245,30 @@ def import_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @RECORDS
 def import_sheet(file: Path, records_dir: Path) -> None:
-    """把工作簿中的分数写回 YAML，保留注释和顺序 (write the scores back, keeping comments and order).
+    """把工作簿中的数据写回 YAML，只改动有变化的值 (write the values back, changing only what changed).
 
     Nothing is written when a cell is wrong or the resulting records would not validate;
-    every problem is listed as `sheet!B7: message`.
+    every problem is listed as `sheet!B7: message`, with the column's header.
     """
-    from .sheets import (
-        SheetError,
-        import_appraisal,
-        import_points,
-        read_meta,
-        read_workbook,
-        target_path,
-    )
+    from .sheets import SheetError, import_workbook
+    from .sheets.layout import MAX_FILE_BYTES
 
     require_dir(records_dir)
     source = open_source(records_dir)
     checked = check_dir(source)
     try:
-        wb = read_workbook(file.read_bytes())
-        meta = read_meta(wb)
-        target = target_path(checked.records, records_dir, meta)
-        new = (import_points if meta["kind"] == "points" else import_appraisal)(
-            checked.records, wb, meta, target
-        )
+        with file.open("rb") as fh:  # never more than the limit, which is then refused
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        imported = import_workbook(source, checked, raw, file.stat().st_size)
     except SheetError as e:
         click.echo("\n".join(f"{file.name}:{m}" for m in e.messages), err=True)
+        click.echo("未写入任何文件 (nothing written)", err=True)
         sys.exit(1)
-    files = dict(source.files)
-    rel = target.relative_to(records_dir).as_posix()
-    files[rel] = new
-    after = check_files(files, None, source.prefix)
-    mine = [f for f in after.findings if f.severity == "error" and f.path.endswith(rel)]
-    if mine:
-        click.echo(report(mine, "text"), err=True)
-        click.echo(
-            "未写入：导入后的记录有错误 (nothing written: the imported record would not validate)",
-            err=True,
-        )
-        sys.exit(1)
-    write_atomic(target, new)
-    click.echo(f"已写入 {target} (written); 请运行 cadre validate 并提交拉取请求")
+    if imported.new is None:
+        click.echo(f"{imported.target} 没有变化，未改动 (no change)")
+        return
+    write_atomic(imported.target, imported.new)
+    click.echo(f"已写入 {imported.target} (written)；请运行 cadre validate 并提交拉取请求")
 
 
 @main.command()
