@@ -275,18 +275,30 @@ def import_sheet(file: Path, records_dir: Path) -> None:
 @click.argument("kind", type=click.Choice(["person", "incident", "case", "selection"]))
 @RECORDS
 @click.option("--unit", default=None, help="单位编号（person、selection 需要）(unit id).")
+@click.option("--name", default=None, help="姓名（person 需要；编号按姓名拼音生成）(name).")
 @click.option("--person", default=None, help="人员编号（incident、case 需要）(person id).")
-@click.option("--year", type=int, default=None, help="年度（incident 需要）(year).")
+@click.option(
+    "--date",
+    "day",
+    default=None,
+    help="日期 YYYY-MM-DD（incident 发现日期、case 开始核实日期；编号中的年份取自它）(the record's date).",
+)
 def new(
-    kind: str, records_dir: Path, unit: str | None, person: str | None, year: int | None
+    kind: str,
+    records_dir: Path,
+    unit: str | None,
+    name: str | None,
+    person: str | None,
+    day: str | None,
 ) -> None:
-    """新建一条带注释的记录骨架，使用下一个空闲编号 (write a commented skeleton with the next free id)."""
+    """新建一条带注释的记录骨架，按编号规则取下一个编号 (write a commented skeleton with the next id of the convention)."""
     from .scaffold import scaffold
 
     require_dir(records_dir)
+    date = parse_as_of(day, "--date")
     checked = check_dir(open_source(records_dir))
     try:
-        path, text = scaffold(kind, checked.records, records_dir, unit, person, year)
+        path, text = scaffold(kind, checked.records, records_dir, unit, person, name, date)
     except ValueError as e:
         raise click.UsageError(str(e)) from None
     if path.exists():

@@ -179,6 +179,25 @@ def test_too_many_rows_are_refused_before_the_sheet_is_read(repo, cli, monkeypat
     assert read == []  # the declared size was enough
 
 
+def test_a_sheet_that_declares_no_size_is_counted_only_up_to_the_limit(repo, cli, monkeypatch):
+    exported = load_workbook(export(cli, 12))
+    wb = Workbook(write_only=True)  # writes no <dimension>, unlike Excel
+    ws = wb.create_sheet("积分")
+    for row in exported["积分"].iter_rows(max_row=2, values_only=True):
+        ws.append(row)
+    for n in range(50):
+        ws.append(["hx-003", "赵小明", "工作实绩", 1, f"第{n}项"])
+    meta = wb.create_sheet("_meta")
+    for row in exported["_meta"].iter_rows(values_only=True):
+        meta.append(row)
+    wb.save("big.xlsx")
+    monkeypatch.setattr(reader, "MAX_ROWS", 10)
+    opened = []
+    monkeypatch.setattr(reader, "load_workbook", lambda *a, **k: opened.append(a))
+    assert "积分: 有 11 行以上数据，超过 10 行的上限" in refused(cli, repo, Path("big.xlsx"))
+    assert opened == []
+
+
 def test_a_long_cell_is_refused_and_quoted_only_by_its_start(repo, cli):
     path = export(cli, 12)
     edit(path, "积分", {"E3": "很长" * 2_500})

@@ -10,6 +10,8 @@ the import takes what the clerk typed, never what a formula made of it.
 from __future__ import annotations
 
 import io
+import re
+import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass, field
 
@@ -76,19 +78,66 @@ def open_workbook(raw: bytes, size: int | None = None):
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             big = [i for i in z.infolist() if i.file_size > MAX_PART_BYTES]
-    except (zipfile.BadZipFile, ValueError, OSError) as e:
+            if big:
+                raise SheetError(
+                    [
+                        f"工作簿中 {shown(big[0].filename)} 解压后有 {big[0].file_size / mb:.0f} MB，"
+                        f"超过 {MAX_PART_BYTES // mb} MB 的上限 (a part of the workbook is too large)"
+                    ]
+                )
+            for part, title in _sheet_parts(z).items():
+                rows = _count_rows(z, part)
+                if rows > MAX_ROWS + FIRST_ROW - 1:
+                    raise _too_many(title, rows - FIRST_ROW + 1)
+    except (zipfile.BadZipFile, ValueError, OSError, KeyError, ET.ParseError) as e:
         raise _unreadable(e) from None
-    if big:
-        raise SheetError(
-            [
-                f"工作簿中 {shown(big[0].filename)} 解压后有 {big[0].file_size / mb:.0f} MB，"
-                f"超过 {MAX_PART_BYTES // mb} MB 的上限 (a part of the workbook is too large)"
-            ]
-        )
     try:
         return load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
         raise _unreadable(e) from None
+
+
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_ROW = re.compile(rb"<(?:[A-Za-z0-9_]+:)?row[\s>/]")
+_DIMENSION = re.compile(rb'<(?:[A-Za-z0-9_]+:)?dimension\s+ref="[A-Z]*[0-9]*:?[A-Z]*([0-9]+)"')
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet's part in the zip and its title (from the small workbook.xml)."""
+    names = set(z.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {n: n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    target = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for sheet in ET.fromstring(z.read("xl/workbook.xml")).iter():
+        if sheet.tag.endswith("}sheet") and sheet.get(_REL) in target:
+            path = target[sheet.get(_REL)].lstrip("/")
+            path = path if path.startswith("xl/") else f"xl/{path}"
+            if path in names:
+                out[path] = sheet.get("name", path)
+    return out
+
+
+def _count_rows(z: zipfile.ZipFile, part: str) -> int:
+    """A sheet's rows as its `<dimension>` declares them, else counted while it streams,
+    stopping as soon as there are more than the limit: never more read than that."""
+    limit = MAX_ROWS + FIRST_ROW - 1
+    count, tail, head = 0, b"", True
+    with z.open(part) as fh:
+        while chunk := fh.read(1 << 20):
+            text = tail + chunk
+            if head:
+                declared = _DIMENSION.search(text)
+                if declared:
+                    return int(declared.group(1))
+                head = b"sheetData" not in text
+            # a match ending inside the previous chunk's tail was counted with that chunk
+            count += sum(1 for m in _ROW.finditer(text) if m.end() > len(tail))
+            if count > limit:
+                return count
+            tail = text[-16:]
+    return count
 
 
 def read_meta(wb) -> dict:
@@ -123,6 +172,7 @@ def read_sheet(wb, title: str, errors: list[str]) -> Sheet:
     declared = _declared_rows(ws)
     if declared is not None and declared > MAX_ROWS + FIRST_ROW - 1:
         raise _too_many(title, declared - FIRST_ROW + 1)
+    ws.reset_dimensions()  # read every row, whatever the sheet declares; the limit stops it
     codes: list[str | None] = []
     labels: dict[str, str] = {}
     letters: dict[str, str] = {}
