@@ -309,6 +309,75 @@ def new(
     )
 
 
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--county", default=None, help="县名，例如 某某县 (the county's name).")
+@click.option("--title", default=None, help="公示网站的标题 (the site's title).")
+@click.option("--office", default=None, help="受理异议的机构 (who takes objections).")
+@click.option("--phone", default=None, help="受理异议的办公电话 (its office phone).")
+@click.option("--address", default=None, help="受理异议的地址 (its address).")
+@click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    default=None,
+    help="政策年度，默认今年 (the policy's year; this year by default).",
+)
+def init(
+    directory: Path,
+    county: str | None,
+    title: str | None,
+    office: str | None,
+    phone: str | None,
+    address: str | None,
+    year: int | None,
+) -> None:
+    """新建一个县的记录仓库：政策参数、网站设置、审核分工和说明 (a new county's repository from nothing).
+
+    Asks for what is not given as an option when run in a terminal; whatever is left blank
+    is listed with its file and line, and `cadre validate` names it until it is filled.
+    """
+    import datetime as dt
+
+    from .init import County, init_repository
+
+    asked = {"county": county, "title": title, "office": office, "phone": phone}
+    asked["address"] = address
+    if sys.stdin.isatty():
+        questions = {
+            "county": "县名（例如 某某县）",
+            "title": "公示网站标题",
+            "office": "受理异议的机构",
+            "phone": "受理异议的办公电话",
+            "address": "受理异议的地址",
+        }
+        for key, question in questions.items():
+            if asked[key] is None:
+                default = f"{asked['county']}干部能上能下公示" if key == "title" else ""
+                asked[key] = click.prompt(question, default=default, show_default=bool(default))
+    if asked["title"] is None and asked["county"]:
+        asked["title"] = f"{asked['county']}干部能上能下公示"
+    values = {k: (v or "").strip() or None for k, v in asked.items()}
+    day = dt.date.today()  # only the policy's default year; no rule reads the clock
+    blanks = init_repository(
+        directory,
+        Path(__file__).resolve().parent.parent,
+        County(
+            year or day.year,
+            values["county"],
+            values["title"],
+            values["office"],
+            values["phone"],
+            values["address"],
+        ),
+    )
+    click.echo(f"已新建仓库 {directory} (repository created)")
+    if blanks:
+        click.echo("还需填写 (still to fill):")
+        for line in blanks:
+            click.echo(f"  {line}")
+    click.echo(f"下一步：cd {directory}，按 README.md 安装，填写后运行 cadre validate")
+
+
 @main.command("audit-site")
 @click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @RECORDS

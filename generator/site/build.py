@@ -43,9 +43,15 @@ BASE_CONFIG = ROOT / "mkdocs.yml"
 MARKER = ".cadre-site"  # written into every built site; only such a folder is ever replaced
 
 
-def mkdocs_config(docs_dir: Path, nav: list, userdict: Path) -> dict:
+def base_config(records_dir: Path) -> Path:
+    """The repository's own mkdocs.yml beside its records (a county's title), else the tool's."""
+    own = records_dir.resolve().parent / "mkdocs.yml"
+    return own if own.is_file() else BASE_CONFIG
+
+
+def mkdocs_config(docs_dir: Path, nav: list, userdict: Path, base: Path = BASE_CONFIG) -> dict:
     """The base mkdocs.yml with the generated parts: docs folder, navigation, theme overrides."""
-    config = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))
+    config = yaml.safe_load(base.read_text(encoding="utf-8"))
     config["docs_dir"] = str(docs_dir)
     config["nav"] = nav
     config["theme"]["custom_dir"] = str(TEMPLATES / "overrides")
@@ -220,7 +226,9 @@ def build_site(source: Source, out: Path, as_of: dt.date | None = None) -> Built
             userdict = work / "names.txt"
             words = search_words(view)
             userdict.write_text(words, encoding="utf-8")
-            config = mkdocs_config(docs_dir, navigation(view), userdict)
+            config = mkdocs_config(
+                docs_dir, navigation(view), userdict, base_config(source.records_dir)
+            )
             reused = run_mkdocs_reusing(
                 config,
                 words,
