@@ -94,7 +94,7 @@ def main() -> None:
     assert exported["exit"] == 0, exported
     target = next((work / "records/points/2025/12").glob("*.yaml"))
     original = target.read_bytes()
-    print(f"| rows | workbook (MB) | seconds | peak memory (MB) | exit | says |")
+    print("| rows | workbook (MB) | seconds | peak memory (MB) | exit | says |")
     print("|---:|---:|---:|---:|---:|---|")
     for rows in counts:
         book = work / f"points-{rows}.xlsx"
