@@ -1,6 +1,6 @@
 """The Excel import at size: a points workbook of many rows, imported as a clerk would.
 
-    python benchmarks/sheets.py [--rows 200000] [--rows 20000] [--keep DIR]
+    python benchmarks/sheets.py [--rows 200000] [--rows 10000] [--keep DIR]
 
 For each row count it writes a synthetic county with one unit of 400 people (`cadre
 synth`), exports that unit's December points workbook, fills it to the row count (every
@@ -8,6 +8,13 @@ row a valid item of one of the unit's people, names matching), and runs `cadre i
 sheet` on it in a fresh process. It prints the seconds, the peak memory and the exit code
 of each import, and the workbook's size; run it by hand, before and after a change to the
 import, and compare. Nothing here is a unit test: the figures depend on the machine.
+
+Measured on 2 cores (seconds inside the command, peak resident memory):
+
+| rows | before | after |
+|---:|---|---|
+| 200,000 | 132.2 s, 1,847 MB: read whole, then refused (the record would pass 1 MB) | 1.2 s, 150 MB: refused at the 10,000-row limit, read no further |
+| 10,000 | 15.9 s, 161 MB: written | 7.5 s, 219 MB: written, after the computed checks too |
 """
 
 from __future__ import annotations
