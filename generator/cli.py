@@ -221,15 +221,18 @@ def export_sheet(
     records_dir: Path, unit: str, year: int, month: int | None, out: Path | None
 ) -> None:
     """导出考核或积分工作簿 (one row per person or item, the item columns of each category, drop-down lists and maxima)."""
-    from .sheets import export_appraisal, export_points
+    from .sheets import SheetError, export_appraisal, export_points
 
     require_dir(records_dir)
     checked = check_dir(open_source(records_dir))
-    data = (
-        export_points(checked.records, unit, year, month)
-        if month
-        else export_appraisal(checked.records, unit, year)
-    )
+    try:
+        data = (
+            export_points(checked.records, unit, year, month)
+            if month
+            else export_appraisal(checked.records, unit, year)
+        )
+    except SheetError as e:  # an unknown unit or year is the caller's mistake
+        raise click.UsageError("\n".join(e.messages)) from None
     name = f"{unit}-{year}" + (f"-{month:02d}" if month else "") + ".xlsx"
     out = out or records_dir.resolve().parent / "exports" / name
     write_atomic(out, data)
