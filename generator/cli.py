@@ -18,7 +18,7 @@ from .cli_site import build, serve
 from .errors import CadreError
 from .findings import has_errors, report
 from .outputs import json_chunks, open_atomic, write_atomic
-from .pipeline import check_and_compute, check_dir, check_files, open_source
+from .pipeline import check_and_compute, check_dir, open_source
 
 
 class CadreGroup(click.Group):
@@ -217,12 +217,12 @@ def export_group() -> None:
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="输出文件，默认 <单位>-<年度>[-<月份>].xlsx (output file).",
+    help="输出文件，默认 exports/<单位>-<年度>[-<月份>].xlsx，该文件夹不纳入 git (output file; default in exports/, which git ignores).",
 )
 def export_sheet(
     records_dir: Path, unit: str, year: int, month: int | None, out: Path | None
 ) -> None:
-    """导出考核或积分工作簿 (one row per person, the item columns of each category, validation lists and maxima)."""
+    """导出考核或积分工作簿 (one row per person or item, the item columns of each category, drop-down lists and maxima)."""
     from .sheets import SheetError, export_appraisal, export_points
 
     require_dir(records_dir)
@@ -233,11 +233,12 @@ def export_sheet(
             if month
             else export_appraisal(checked.records, unit, year)
         )
-    except SheetError as e:
+    except SheetError as e:  # an unknown unit or year is the caller's mistake
         raise click.UsageError("\n".join(e.messages)) from None
-    out = out or Path(f"{unit}-{year}" + (f"-{month:02d}" if month else "") + ".xlsx")
+    name = f"{unit}-{year}" + (f"-{month:02d}" if month else "") + ".xlsx"
+    out = out or records_dir.resolve().parent / "exports" / name
     write_atomic(out, data)
-    click.echo(f"已导出 {out} (exported)")
+    click.echo(f"已导出 {out} (exported)；填写后运行 cadre import sheet {out}")
 
 
 @main.group("import")
@@ -249,65 +250,60 @@ def import_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @RECORDS
 def import_sheet(file: Path, records_dir: Path) -> None:
-    """把工作簿中的分数写回 YAML，保留注释和顺序 (write the scores back, keeping comments and order).
+    """把工作簿中的数据写回 YAML，只改动有变化的值 (write the values back, changing only what changed).
 
     Nothing is written when a cell is wrong or the resulting records would not validate;
-    every problem is listed as `sheet!B7: message`.
+    every problem is listed as `sheet!B7: message`, with the column's header.
     """
-    from .sheets import (
-        SheetError,
-        import_appraisal,
-        import_points,
-        read_meta,
-        read_workbook,
-        target_path,
-    )
+    from .sheets import SheetError, import_workbook
+    from .sheets.layout import MAX_FILE_BYTES
 
     require_dir(records_dir)
     source = open_source(records_dir)
     checked = check_dir(source)
     try:
-        wb = read_workbook(file.read_bytes())
-        meta = read_meta(wb)
-        target = target_path(checked.records, records_dir, meta)
-        new = (import_points if meta["kind"] == "points" else import_appraisal)(
-            checked.records, wb, meta, target
-        )
+        with file.open("rb") as fh:  # never more than the limit, which is then refused
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        imported = import_workbook(source, checked, raw, file.stat().st_size)
     except SheetError as e:
         click.echo("\n".join(f"{file.name}:{m}" for m in e.messages), err=True)
+        click.echo("未写入任何文件 (nothing written)", err=True)
         sys.exit(1)
-    files = dict(source.files)
-    rel = target.relative_to(records_dir).as_posix()
-    files[rel] = new
-    after = check_files(files, None, source.prefix)
-    mine = [f for f in after.findings if f.severity == "error" and f.path.endswith(rel)]
-    if mine:
-        click.echo(report(mine, "text"), err=True)
-        click.echo(
-            "未写入：导入后的记录有错误 (nothing written: the imported record would not validate)",
-            err=True,
-        )
-        sys.exit(1)
-    write_atomic(target, new)
-    click.echo(f"已写入 {target} (written); 请运行 cadre validate 并提交拉取请求")
+    if imported.new is None:
+        click.echo(f"{imported.target} 没有变化，未改动 (no change)")
+        return
+    write_atomic(imported.target, imported.new)
+    click.echo(f"已写入 {imported.target} (written)；请运行 cadre validate 并提交拉取请求")
 
 
 @main.command()
 @click.argument("kind", type=click.Choice(["person", "incident", "case", "selection"]))
 @RECORDS
 @click.option("--unit", default=None, help="单位编号（person、selection 需要）(unit id).")
+@click.option("--name", default=None, help="姓名（person 需要；编号按姓名拼音生成）(name).")
 @click.option("--person", default=None, help="人员编号（incident、case 需要）(person id).")
-@click.option("--year", type=int, default=None, help="年度（incident 需要）(year).")
+@click.option(
+    "--date",
+    "day",
+    default=None,
+    help="日期 YYYY-MM-DD（incident 发现日期、case 开始核实日期；编号中的年份取自它）(the record's date).",
+)
 def new(
-    kind: str, records_dir: Path, unit: str | None, person: str | None, year: int | None
+    kind: str,
+    records_dir: Path,
+    unit: str | None,
+    name: str | None,
+    person: str | None,
+    day: str | None,
 ) -> None:
-    """新建一条带注释的记录骨架，使用下一个空闲编号 (write a commented skeleton with the next free id)."""
+    """新建一条带注释的记录骨架，按编号规则取下一个编号 (write a commented skeleton with the next id of the convention)."""
     from .scaffold import scaffold
 
     require_dir(records_dir)
+    date = parse_as_of(day, "--date")
     checked = check_dir(open_source(records_dir))
     try:
-        path, text = scaffold(kind, checked.records, records_dir, unit, person, year)
+        path, text = scaffold(kind, checked.records, records_dir, unit, person, name, date)
     except ValueError as e:
         raise click.UsageError(str(e)) from None
     if path.exists():
@@ -316,6 +312,75 @@ def new(
     click.echo(
         f"已新建 {path}：填写留空的字段后运行 cadre validate (created; fill the blanks, then validate)"
     )
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--county", default=None, help="县名，例如 某某县 (the county's name).")
+@click.option("--title", default=None, help="公示网站的标题 (the site's title).")
+@click.option("--office", default=None, help="受理异议的机构 (who takes objections).")
+@click.option("--phone", default=None, help="受理异议的办公电话 (its office phone).")
+@click.option("--address", default=None, help="受理异议的地址 (its address).")
+@click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    default=None,
+    help="政策年度，默认今年 (the policy's year; this year by default).",
+)
+def init(
+    directory: Path,
+    county: str | None,
+    title: str | None,
+    office: str | None,
+    phone: str | None,
+    address: str | None,
+    year: int | None,
+) -> None:
+    """新建一个县的记录仓库：政策参数、网站设置、审核分工和说明 (a new county's repository from nothing).
+
+    Asks for what is not given as an option when run in a terminal; whatever is left blank
+    is listed with its file and line, and `cadre validate` names it until it is filled.
+    """
+    import datetime as dt
+
+    from .init import County, init_repository
+
+    asked = {"county": county, "title": title, "office": office, "phone": phone}
+    asked["address"] = address
+    if sys.stdin.isatty():
+        questions = {
+            "county": "县名（例如 某某县）",
+            "title": "公示网站标题",
+            "office": "受理异议的机构",
+            "phone": "受理异议的办公电话",
+            "address": "受理异议的地址",
+        }
+        for key, question in questions.items():
+            if asked[key] is None:
+                default = f"{asked['county']}干部能上能下公示" if key == "title" else ""
+                asked[key] = click.prompt(question, default=default, show_default=bool(default))
+    if asked["title"] is None and asked["county"]:
+        asked["title"] = f"{asked['county']}干部能上能下公示"
+    values = {k: (v or "").strip() or None for k, v in asked.items()}
+    day = dt.date.today()  # only the policy's default year; no rule reads the clock
+    blanks = init_repository(
+        directory,
+        Path(__file__).resolve().parent.parent,
+        County(
+            year or day.year,
+            values["county"],
+            values["title"],
+            values["office"],
+            values["phone"],
+            values["address"],
+        ),
+    )
+    click.echo(f"已新建仓库 {directory} (repository created)")
+    if blanks:
+        click.echo("还需填写 (still to fill):")
+        for line in blanks:
+            click.echo(f"  {line}")
+    click.echo(f"下一步：cd {directory}，按 README.md 安装，填写后运行 cadre validate")
 
 
 @main.command("audit-site")

@@ -31,14 +31,14 @@ FORMAT = click.option(
 )
 
 
-def parse_as_of(value: str | None) -> dt.date | None:
+def parse_as_of(value: str | None, option: str = "--as-of") -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value) if len(value) == 10 else dt.date.fromisoformat("x")
     except ValueError:
         raise click.BadParameter(
-            "请用 YYYY-MM-DD 格式，例如 2026-01-22 (use YYYY-MM-DD)", param_hint="--as-of"
+            "请用 YYYY-MM-DD 格式，例如 2026-01-22 (use YYYY-MM-DD)", param_hint=option
         ) from None
 
 

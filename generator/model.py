@@ -340,6 +340,8 @@ def default_as_of(rec: Records) -> dt.date | None:
     """The latest event the records speak of (`latest_event`): the as-of date when none is given.
 
     The same commit therefore always computes the same results, whatever day it is built.
+    A county that has recorded no event yet (fresh from `cadre init`) is seen on the first
+    day of its latest policy's year.
     """
     latest = [
         day
@@ -347,4 +349,6 @@ def default_as_of(rec: Records) -> dt.date | None:
         for doc in getattr(rec, group).values()
         if (day := latest_event(kind, doc.data))
     ]
+    if not latest and rec.policies:
+        return dt.date(max(rec.policies), 1, 1)
     return dt.date.fromisoformat(max(latest)) if latest else None

@@ -1,16 +1,20 @@
 """`cadre new`: commented skeletons of new records, with the next free id, in the right folder.
 
-Blanks are left empty (YAML null) on purpose: the skeleton fails validation, naming each
-blank's line, until the clerk has filled it, so nothing half-filled can be merged.
+Ids follow the one convention (`ids`, CONTRIBUTING.md 编号规则): a person by the pinyin of
+the name, an incident or case by the unit's prefix, the year of its own date and a
+sequence. Blanks are left empty (YAML null) on purpose: the skeleton fails validation,
+naming each blank's line, until the clerk has filled it, so nothing half-filled can be merged.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections import Counter
 from pathlib import Path
 
+from .ids import case_id, incident_id, person_id, unit_prefix
 from .model import Records
+from .rules.shared import stint_at
 
 _NUMBERED = re.compile(r"(?P<prefix>.*?)(?P<number>[0-9]+)\Z")
 
@@ -27,17 +31,12 @@ def next_id(existing: list[str], prefix: str) -> str:
     return f"{prefix}{(max(numbers) + 1 if numbers else 1):0{width}d}"
 
 
-def common_prefix(ids: list[str], fallback: str) -> str:
-    prefixes = Counter(m.group("prefix") for i in ids if (m := _NUMBERED.match(i)))
-    return prefixes.most_common(1)[0][0] if prefixes else fallback
-
-
 PERSON = """\
 # 人员记录：填写所有留空的字段后运行 cadre validate。出生日期、性别、身份不公示。
 # 单位、职务、职级、类别、片线按任职经历逐段填写，现任的是最后一段；
 # 以后调整职务、类别或片线时，给这一段填写离任日期 end，再在下面新增一段。
 id: {id}
-name:            # 姓名，例如 张建华
+name: {name}
 gender:          # male 男 / female 女
 birth_date:      # 出生日期，例如 1985-06-01
 employment: cadre    # cadre 干部 / worker 工人
@@ -56,7 +55,7 @@ INCIDENT = """\
 # 问题线索：不写举报人身份；facts 不公示，summary 会在作出决定后公示。
 id: {id}
 person: {person}
-date:            # 发现或查实日期，须在 {year} 年内
+date: {date}     # 发现或查实日期（编号中的年份即此日期的年份）
 channel:         # 发现途径代码，见政策 channels
 kind:            # situation / banned_behaviour / assignment / conduct_investigation
 # situation:     # kind 为 situation 时：情形代码，见政策 situations
@@ -73,7 +72,7 @@ id: {id}
 person: {person}
 incidents: []    # 所依据的问题线索编号，例如 [2026-001]
 verification:
-  date:          # 开始核实的日期
+  date: {date}   # 开始核实的日期（编号中的年份即此日期的年份）
   note:          # 内部记录（不公开）
 # proposal: {{date: , outcome: non_leadership_post, note: }}
 # decision: {{date: , body: county_committee, reference: , outcome: , summary: }}
@@ -92,37 +91,42 @@ leader_votes: [] # 片线长公开投票，每个片线每轮一条
 """
 
 
+def _prefix_on(rec: Records, person: str | None, day: dt.date | None) -> str:
+    if person not in rec.people:
+        raise ValueError("请用 --person 指定已有的人员编号 (give an existing --person)")
+    if day is None:
+        raise ValueError("请用 --date 指定日期，例如 --date 2026-03-02 (give --date)")
+    unit = stint_at(rec.people[person].data, day)["unit"]
+    return unit_prefix(rec.units[unit].data if unit in rec.units else None, unit)
+
+
 def scaffold(
     kind: str,
     rec: Records,
     records_dir: Path,
-    unit: str | None,
-    person: str | None,
-    year: int | None,
+    unit: str | None = None,
+    person: str | None = None,
+    name: str | None = None,
+    day: dt.date | None = None,
 ) -> tuple[Path, str]:
     """The path and text of a new skeleton record. ValueError with a Chinese message on bad options."""
     if kind == "person":
         if unit not in rec.units:
             raise ValueError("请用 --unit 指定已有的单位编号 (give an existing --unit)")
-        ids = [p for p, d in rec.people.items() if d.data["history"][-1]["unit"] == unit]
-        ids = ids or list(rec.people)
-        new = next_id(list(rec.people), common_prefix(ids, f"{unit}-"))
-        return records_dir / "people" / f"{new}.yaml", PERSON.format(id=new, unit=unit)
-    if kind == "incident":
-        if person not in rec.people:
-            raise ValueError("请用 --person 指定已有的人员编号 (give an existing --person)")
-        if year is None:
-            raise ValueError("请用 --year 指定年度 (give --year)")
-        existing = [i for i, d in rec.incidents.items() if d.data["date"].startswith(f"{year}-")]
-        new = next_id(list(rec.incidents), common_prefix(existing, f"{year}-"))
-        return records_dir / "incidents" / str(year) / f"{new}.yaml", INCIDENT.format(
-            id=new, person=person, year=year
-        )
-    if kind == "case":
-        if person not in rec.people:
-            raise ValueError("请用 --person 指定已有的人员编号 (give an existing --person)")
-        new = next_id(list(rec.cases), common_prefix(list(rec.cases), "case-"))
-        return records_dir / "cases" / f"{new}.yaml", CASE.format(id=new, person=person)
+        new = person_id(name or "", rec.people) if name else None
+        if new is None:
+            raise ValueError(
+                "请用 --name 给出姓名（汉字），编号按姓名拼音生成 (give --name; the id is its pinyin)"
+            )
+        return records_dir / "people" / f"{new}.yaml", PERSON.format(id=new, name=name, unit=unit)
+    if kind in ("incident", "case"):
+        prefix = _prefix_on(rec, person, day)
+        if kind == "incident":
+            new = incident_id(prefix, day.year, rec.incidents)
+            folder = records_dir / "incidents" / str(day.year)
+            return folder / f"{new}.yaml", INCIDENT.format(id=new, person=person, date=day)
+        new = case_id(prefix, day.year, rec.cases)
+        return records_dir / "cases" / f"{new}.yaml", CASE.format(id=new, person=person, date=day)
     if kind == "selection":
         if unit not in rec.units:
             raise ValueError("请用 --unit 指定已有的单位编号 (give an existing --unit)")

@@ -14,6 +14,7 @@ import random
 import shutil
 from pathlib import Path
 
+from .ids import case_id, incident_id, person_id
 from .outputs import write_atomic
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤欧阳"
@@ -313,7 +314,7 @@ class Synth:
             self.n_people // self.n_units + (1 if i < self.n_people % self.n_units else 0)
             for i in range(self.n_units)
         ]
-        pid = 0
+        taken: set[str] = set()
         units: list[tuple[str, list[dict]]] = []
         for u, size in enumerate(sizes):
             uid = f"u{u + 1:04d}"
@@ -321,7 +322,6 @@ class Synth:
             n_teams = max(1, size // 10) if township else 0
             people: list[dict] = []
             for i in range(size):
-                pid += 1
                 if i < 2:
                     cat, rank, post = "principal", "division", ("党委书记", "镇长")[i]
                 elif i < 2 + max(1, size // 12):
@@ -341,9 +341,12 @@ class Synth:
                 if rng.random() < 0.05:
                     stint["enforcement"] = True
                 stint |= {"start": start, "term": 1}
+                name = self.name()
+                ident = person_id(name, taken)  # the id convention: pinyin, -2 on a clash
+                taken.add(ident)
                 p = {
-                    "id": f"p{pid:06d}",
-                    "name": self.name(),
+                    "id": ident,
+                    "name": name,
                     "gender": gender,
                     "birth_date": born,
                     "employment": "cadre",
@@ -354,6 +357,7 @@ class Synth:
             unit = {
                 "id": uid,
                 "name": f"合成{'镇' if township else '局'}{u + 1}",
+                "prefix": uid,
                 "kind": "township" if township else "department",
                 "establishment": size + n_teams + 2,
                 "leader_posts": sum(1 for p in people if _now(p)["category"] != "staff") + 1,
@@ -452,13 +456,15 @@ class Synth:
     def incidents_and_cases(self, units, year: int) -> None:
         rng = self.rng
         n = 0
-        cases = 0
-        for _uid, people in units:
+        incidents: list[str] = []
+        cases: list[str] = []
+        for uid, people in units:
             for p in people:
                 if rng.random() >= 0.01:
                     continue
                 n += 1
-                iid = f"{year}-{n:05d}"
+                iid = incident_id(uid, year, incidents)  # unit prefix, year, sequence
+                incidents.append(iid)
                 self.put(
                     f"incidents/{year}/{iid}.yaml",
                     "问题线索（合成）",
@@ -475,12 +481,13 @@ class Synth:
                     },
                 )
                 if n % 5 == 0:
-                    cases += 1
+                    cid = case_id(uid, year, cases)
+                    cases.append(cid)
                     self.put(
-                        f"cases/case-{cases:05d}.yaml",
+                        f"cases/{cid}.yaml",
                         "调整程序（合成）",
                         {
-                            "id": f"case-{cases:05d}",
+                            "id": cid,
                             "person": p["id"],
                             "incidents": [iid],
                             "verification": {"date": f"{year}-12-01", "note": "正在核实。"},

@@ -51,6 +51,21 @@ def replace_once(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def person_in(r, unit, k=0, category="staff"):
+    """The k-th synthetic person (by id) with a stint in `unit` of that category."""
+    found = [
+        path.stem
+        for path in sorted((r / "records/people").glob("*.yaml"))
+        if f"unit: {unit}," in (text := path.read_text(encoding="utf-8"))
+        and f"category: {category}," in text
+    ]
+    return found[k]
+
+
+def first_incident(r):
+    return sorted((r / "records/incidents/2025").glob("*.yaml"))[0]
+
+
 def first_score_down(path):
     text = path.read_text(encoding="utf-8")
     path.write_text(re.sub(r"r01: [0-9.]+", "r01: 0.5", text, count=1), encoding="utf-8")
@@ -64,34 +79,36 @@ EDITS = {
     ),
     "one score down": lambda r: first_score_down(r / "records/appraisals/2024/u0003.yaml"),
     "a banned behaviour": lambda r: (r / "records/incidents/2025/2025-99999.yaml").write_text(
-        "id: 2025-99999\nperson: p000045\ndate: 2025-06-02\nchannel: reports\nkind: banned_behaviour\nbehaviour: JZ01\nserious: true\n"
+        f"id: 2025-99999\nperson: {person_in(r, 'u0002')}\ndate: 2025-06-02\nchannel: reports\nkind: banned_behaviour\nbehaviour: JZ01\nserious: true\n"
         "summary: 工作时间打牌。\nfacts: 内部记录。\n",
         encoding="utf-8",
     ),
     "a transfer between units": lambda r: replace_once(
-        r / "records/people/p000050.yaml",
+        r / f"records/people/{person_in(r, 'u0002', 1)}.yaml",
         "term: 1}\n",
         "term: 1, end: 2025-07-01}\n"
         "  - {post: 科员, unit: u0005, rank: staff_member, category: staff, start: 2025-07-01}\n",
     ),
     "a broken reference": lambda r: replace_once(
-        r / "records/people/p000090.yaml", "unit: u0003,", "unit: u9999,"
+        r / f"records/people/{person_in(r, 'u0003')}.yaml", "unit: u0003,", "unit: u9999,"
     ),
-    "a deleted principal leader": lambda r: (r / "records/people/p000001.yaml").unlink(),
+    "a deleted principal leader": lambda r: (
+        r / f"records/people/{person_in(r, 'u0001', 0, 'principal')}.yaml"
+    ).unlink(),
     "a participant from another unit": lambda r: replace_once(
-        r / "records/selections/u0001-2025.yaml", "participants:\n", "participants:\n  - p000050\n"
+        r / "records/selections/u0001-2025.yaml",
+        "participants:\n",
+        f"participants:\n  - {person_in(r, 'u0002', 1)}\n",
     ),
     "a team leader short of a majority": lambda r: replace_once(
         r / "records/selections/u0001-2025.yaml",
-        "{person: p000001, votes: 40}",
-        "{person: p000001, votes: 10}",
+        f"{{person: {person_in(r, 'u0001', 0, 'principal')}, votes: 40}}",
+        f"{{person: {person_in(r, 'u0001', 0, 'principal')}, votes: 10}}",
     ),
     "an incident id used twice": lambda r: (
         (r / "records/incidents/2024").mkdir(exist_ok=True),
-        (r / "records/incidents/2024/2025-00001.yaml").write_text(
-            (r / "records/incidents/2025/2025-00001.yaml")
-            .read_text(encoding="utf-8")
-            .replace("date: 2025-11-16", "date: 2024-11-16"),
+        (r / "records/incidents/2024" / first_incident(r).name).write_text(
+            first_incident(r).read_text(encoding="utf-8").replace("date: 2025-", "date: 2024-"),
             encoding="utf-8",
         ),
     ),
@@ -128,7 +145,9 @@ def test_diff_from_one_known_revision_equals_full_diff(county, name, known, monk
     monkeypatch.delenv("CADRE_NO_CACHE", raising=False)
     commit_edit(county, name)
     shutil.rmtree(county / ".cache", ignore_errors=True)
-    revision_diff(county, "main", "change", None, cache_of(county))  # the first run loads both sides whole
+    revision_diff(
+        county, "main", "change", None, cache_of(county)
+    )  # the first run loads both sides whole
     other = "change" if known == "main" else "main"
     tree = subprocess.run(
         ["git", "rev-parse", f"{other}:records"], cwd=county, capture_output=True, text=True

@@ -20,6 +20,7 @@ from ..model import Records
 from .appraisal import check_appraisals, check_decisions, check_restrictions
 from .cases import check_case_references, check_cases
 from .files import check_name_clashes
+from .ids import check_ids
 from .incidents import check_incidents
 from .people import check_people, check_quotas, check_units
 from .points import check_points
@@ -38,6 +39,7 @@ def check_records(
     out += check_units(rec) + check_people(rec) + check_quotas(rec)
     out += check_appraisals(rec, memo) + check_points(rec)
     out += check_selection_references(rec) + check_incidents(rec) + check_case_references(rec)
+    out += check_ids(rec)
     if as_of is not None:
         out += check_selection_years(rec, as_of) + check_tenure(rec, as_of)
         out += check_cases(rec, as_of)

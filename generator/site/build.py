@@ -81,9 +81,21 @@ MARKER = PUBLIC.marker
 MARKERS = {PUBLIC.marker: PUBLIC.name, ".cadre-internal": "internal"}
 
 
-def mkdocs_config(docs_dir: Path, nav: list, userdict: Path, audience: Audience = PUBLIC) -> dict:
+def base_config(records_dir: Path) -> Path:
+    """The repository's own mkdocs.yml beside its records (a county's title), else the tool's."""
+    own = records_dir.resolve().parent / "mkdocs.yml"
+    return own if own.is_file() else BASE_CONFIG
+
+
+def mkdocs_config(
+    docs_dir: Path,
+    nav: list,
+    userdict: Path,
+    audience: Audience = PUBLIC,
+    base: Path = BASE_CONFIG,
+) -> dict:
     """The base mkdocs.yml with the generated parts: docs folder, navigation, theme overrides."""
-    config = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))
+    config = yaml.safe_load(base.read_text(encoding="utf-8"))
     config["docs_dir"] = str(docs_dir)
     config["nav"] = nav
     config["not_in_nav"] = "".join(f"/{folder}\n" for folder in audience.detail_pages)
@@ -282,7 +294,13 @@ def build_site(
             userdict = work / "names.txt"
             words = audience.words(view)
             userdict.write_text(words, encoding="utf-8")
-            config = mkdocs_config(docs_dir, audience.navigation(view), userdict, audience)
+            config = mkdocs_config(
+                docs_dir,
+                audience.navigation(view),
+                userdict,
+                audience,
+                base_config(source.records_dir),
+            )
             keep = source.cache_dir and audience.reuse_pages
             reused = run_mkdocs_reusing(
                 config,
