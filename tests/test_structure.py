@@ -62,3 +62,20 @@ def test_no_module_over_500_lines(path):
     if path.name == "synth.py":  # most of it is the literal text of the synthetic policy
         return
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 500
+
+
+def test_every_subpackage_is_packaged_and_ci_installs_the_checkout():
+    """A package list naming only `generator` would leave rules/, checks/, site/ and the
+    rest out of an installed copy; the tool reads its schemas and templates from the
+    checkout, so CI installs it editable."""
+    import tomllib
+
+    root = PACKAGE.parent
+    setup = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]
+    assert setup["packages"]["find"]["include"] == ["generator*"]
+    subpackages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert {"rules", "checks", "site", "internal", "sheets"} <= subpackages
+    action = (root / ".github" / "actions" / "install-locked" / "action.yml").read_text("utf-8")
+    assert "--no-build-isolation -e ." in action
