@@ -1,0 +1,266 @@
+"""A pull request written to mislead: each attack on the review loop, and what stops it.
+
+The records of a unit go to that unit's reviewers by their path (CODEOWNERS), so a file
+under one unit's path must not reach another unit's people; values and keys are shown on
+terminals, in workflow annotations, in the reviewer's Markdown and on the public site, so
+none may carry characters that disguise text or forge a command.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+
+import pytest
+
+# A second unit with one person of its own, beside the mini repository's hexi.
+HEDONG = """id: hedong
+name: 河东镇
+kind: township
+establishment: 5
+leader_posts: 2
+principal_leaders: []
+"""
+HD_001 = """id: hd-001
+name: 孙海东
+gender: male
+birth_date: 1985-05-06
+employment: cadre
+status: active
+history:
+  - {post: 科员, unit: hedong, rank: staff_member, category: staff, start: 2018-04-01}
+"""
+
+
+def put(repo, rel: str, text: str) -> None:
+    path = repo / "records" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def replace(repo, rel: str, old: str, new: str) -> None:
+    path = repo / "records" / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_of(repo, rel: str, needle: str) -> int:
+    lines = (repo / "records" / rel).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if needle in line)
+
+
+@pytest.fixture
+def two_units(mini_repo):
+    put(mini_repo, "units/hedong.yaml", HEDONG)
+    put(mini_repo, "people/hd-001.yaml", HD_001)
+    return mini_repo
+
+
+def validate(cli, repo, *args: str):
+    return cli("validate", "--records", str(repo / "records"), *args)
+
+
+def errors(cli, repo) -> list[tuple[str, int, str]]:
+    out = json.loads(validate(cli, repo, "--format", "json").output)
+    return [(e["path"].split("/records/")[-1], e["line"], e["rule"]) for e in out["errors"]]
+
+
+# --- 3. a path names the unit it may touch ---------------------------------------------------
+
+
+def test_the_second_unit_alone_is_valid(two_units, cli):
+    assert validate(cli, two_units).exit_code == 0
+
+
+def test_a_points_file_cannot_give_points_to_another_units_person(two_units, cli):
+    # hexi's December points name hedong's hd-001 (the entry's `person` is on line 7).
+    replace(two_units, "points/2025/12/hexi.yaml", "person: hx-003", "person: hd-001")
+    assert line_of(two_units, "points/2025/12/hexi.yaml", "hd-001") == 7
+    assert errors(cli, two_units) == [("points/2025/12/hexi.yaml", 7, "unit")]
+
+
+def test_an_appraisal_cannot_list_another_units_person(two_units, cli):
+    # hexi's 2025 appraisal grades hedong's hd-001 in hx-003's place (a staff template alike).
+    replace(two_units, "appraisals/2025/hexi.yaml", "person: hx-003", "person: hd-001")
+    line = line_of(two_units, "appraisals/2025/hexi.yaml", "hd-001")
+    assert errors(cli, two_units) == [("appraisals/2025/hexi.yaml", line, "unit")]
+
+
+def test_an_appraisal_or_points_file_cannot_claim_another_unit(two_units, cli):
+    replace(two_units, "points/2025/12/hexi.yaml", "unit: hexi", "unit: hedong")
+    replace(two_units, "appraisals/2025/hexi.yaml", "unit: hexi", "unit: hedong")
+    found = errors(cli, two_units)
+    assert ("points/2025/12/hexi.yaml", 4, "unit") in found
+    assert ("appraisals/2025/hexi.yaml", 3, "unit") in found
+
+
+SELECTION = """id: {id}
+unit: {unit}
+title: 竞争上岗
+date: 2025-03-03
+effective: 2025-03-10
+participants: [hx-002, hx-003]
+teams:
+  - {{team: east, quota: 2, deputy_seats: 0}}
+leader_votes:
+  - team: east
+    round: 1
+    ballots: {{eligible: 2, present: 2, valid: 2, invalid: 0}}
+    candidates:
+      - {{person: hx-002, votes: 2}}
+two_way:
+  staff:
+    - {{person: hx-003, teams: [east]}}
+  teams:
+    - {{team: east, staff: [hx-003]}}
+"""
+
+
+def test_a_selection_of_the_unit_named_by_its_id_is_valid(two_units, cli):
+    put(two_units, "selections/hexi-2025.yaml", SELECTION.format(id="hexi-2025", unit="hexi"))
+    assert validate(cli, two_units).exit_code == 0
+
+
+def test_a_selection_filed_under_another_units_name_is_an_error(two_units, cli):
+    # hedong's reviewers own selections/hedong-*.yaml; this one is hexi's round.
+    put(two_units, "selections/hedong-2025.yaml", SELECTION.format(id="hedong-2025", unit="hexi"))
+    assert errors(cli, two_units) == [("selections/hedong-2025.yaml", 2, "unit")]
+
+
+def test_a_selection_id_naming_a_longer_unit_id_is_that_units(two_units, cli):
+    # Units hexi and hexi-nan: hexi-nan-2025 is hexi-nan's, though it also begins with "hexi-".
+    put(two_units, "units/hexi-nan.yaml", HEDONG.replace("hedong", "hexi-nan"))
+    rel = "selections/hexi-nan-2025.yaml"
+    put(two_units, rel, SELECTION.format(id="hexi-nan-2025", unit="hexi"))
+    assert errors(cli, two_units) == [(rel, 2, "unit")]
+
+
+def test_a_selection_cannot_name_another_units_people(two_units, cli):
+    # hd-001 takes part and is placed by the two-way lists: lines 6, 17 and 19.
+    text = SELECTION.format(id="hexi-2025", unit="hexi").replace("hx-003", "hd-001")
+    put(two_units, "selections/hexi-2025.yaml", text)
+    assert errors(cli, two_units) == [
+        ("selections/hexi-2025.yaml", 6, "unit"),
+        ("selections/hexi-2025.yaml", 17, "unit"),
+        ("selections/hexi-2025.yaml", 19, "unit"),
+    ]
+
+
+def stints(*spans: tuple[str, str, str | None]) -> dict:
+    """A person's history from (unit, start, end) spans."""
+    history = []
+    for unit, start, end in spans:
+        stint = {"unit": unit, "start": start, "category": "staff", "rank": "clerk"}
+        if end:
+            stint["end"] = end
+        history.append(stint)
+    return {"history": history}
+
+
+@pytest.mark.parametrize(
+    ("person", "unit", "expected"),
+    [
+        # in the unit all year
+        (stints(("a", "2020-01-01", None)), "a", True),
+        (stints(("a", "2020-01-01", None)), "b", False),
+        # moved from a to b in July: appraised by b, the unit that held them last in 2025
+        (stints(("a", "2020-01-01", "2025-07-01"), ("b", "2025-07-01", None)), "a", False),
+        (stints(("a", "2020-01-01", "2025-07-01"), ("b", "2025-07-01", None)), "b", True),
+        # moved on the first day of 2026, before the posting: still a's for 2025
+        (stints(("a", "2020-01-01", "2026-01-01"), ("b", "2026-01-01", None)), "a", True),
+        (stints(("a", "2020-01-01", "2026-01-01"), ("b", "2026-01-01", None)), "b", False),
+        # left the service in October: their last unit appraises them
+        (stints(("a", "2020-01-01", "2025-10-01")), "a", True),
+        # left before the year began, or joined after it ended: nobody's for 2025
+        (stints(("a", "2020-01-01", "2025-01-01")), "a", False),
+        (stints(("a", "2026-02-01", None)), "a", False),
+    ],
+)
+def test_who_an_appraisal_of_2025_may_name(person, unit, expected):
+    from generator.checks.unit_ties import in_appraisal_unit
+
+    assert in_appraisal_unit(person, unit, 2025) is expected
+
+
+@pytest.mark.parametrize(
+    ("day", "unit", "expected"),
+    [
+        ("2025-06-30", "a", True),
+        ("2025-07-01", "a", False),  # a stint's end is the day the next one starts
+        ("2025-07-01", "b", True),
+        ("2019-12-31", "a", False),  # before the first stint
+    ],
+)
+def test_who_a_selection_on_a_day_may_name(day, unit, expected):
+    from generator.checks.unit_ties import in_unit_on
+
+    person = stints(("a", "2020-01-01", "2025-07-01"), ("b", "2025-07-01", None))
+    assert in_unit_on(person, unit, dt.date.fromisoformat(day)) is expected
+
+
+def test_points_of_a_person_who_moved_mid_month_belong_to_both_units(two_units, cli):
+    # hx-003 moves from hexi to hedong on 2025-12-15: December points are right in both.
+    replace(
+        two_units,
+        "people/hx-003.yaml",
+        "team: east, start: 2016-08-01}",
+        "team: east, start: 2016-08-01, end: 2025-12-15}\n"
+        "  - {post: 科员, unit: hedong, rank: staff_member, category: staff, start: 2025-12-15}",
+    )
+    put(
+        two_units,
+        "points/2025/12/hedong.yaml",
+        "year: 2025\nmonth: 12\nunit: hedong\ndate: 2026-01-05\nentries:\n"
+        "  - person: hx-003\n    items:\n      - {class: work, points: 2, reason: 交接}\n",
+    )
+    # hexi's 2025 appraisal now names someone hedong holds at the year's end: that alone is wrong.
+    line = line_of(two_units, "appraisals/2025/hexi.yaml", "hx-003")
+    assert errors(cli, two_units) == [("appraisals/2025/hexi.yaml", line, "unit")]
+
+
+def git(repo, *args: str) -> str:
+    env = {
+        "GIT_AUTHOR_NAME": "经办人甲",
+        "GIT_AUTHOR_EMAIL": "clerk@example.org",
+        "GIT_COMMITTER_NAME": "经办人甲",
+        "GIT_COMMITTER_EMAIL": "clerk@example.org",
+        "GIT_AUTHOR_DATE": "2026-02-01T09:00:00+08:00",
+        "GIT_COMMITTER_DATE": "2026-02-01T09:00:00+08:00",
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+        "HOME": str(repo),
+    }
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def county(two_units, monkeypatch):
+    """The two units in a git repository on `main`, the current directory, no cache."""
+    git(two_units, "init", "-q", "-b", "main")
+    git(two_units, "add", "-A")
+    git(two_units, "commit", "-q", "-m", "初始记录")
+    monkeypatch.chdir(two_units)
+    monkeypatch.setenv("CADRE_NO_CACHE", "1")
+    return two_units
+
+
+def test_the_reviewers_diff_knows_which_unit_a_selection_id_names(county, cli):
+    # hexi-nan is a unit on main; a pull request files hexi's round as hexi-nan-2025. The diff
+    # computes only the units in scope, and still loads hexi-nan to check the id against.
+    put(county, "units/hexi-nan.yaml", HEDONG.replace("hedong", "hexi-nan"))
+    git(county, "add", "-A")
+    git(county, "commit", "-q", "-m", "新增单位")
+    git(county, "checkout", "-q", "-b", "round")
+    put(county, "selections/hexi-nan-2025.yaml", SELECTION.format(id="hexi-nan-2025", unit="hexi"))
+    git(county, "add", "-A")
+    git(county, "commit", "-q", "-m", "竞争上岗")
+    result = cli("diff", "main", "HEAD", "--format", "json")
+    assert result.exit_code == 1
+    found = json.loads(result.output)["head_errors"]
+    assert [(f["path"], f["line"], f["rule"]) for f in found] == [
+        ("records/selections/hexi-nan-2025.yaml", 2, "unit")
+    ]
