@@ -87,12 +87,27 @@ class LoadError(CadreError):
         self.finding = finding
 
 
-# Characters a clerk never means to type and that can disguise text on a public page.
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Characters a clerk never means to type and that can disguise text on a public page, forge
+# a line on a terminal or in a CI log, or hide text from a reviewer: control characters (NUL
+# included), bidirectional marks, overrides and isolates, zero-width and other invisible
+# format characters (soft hyphen, invisible operators, Unicode tags), line and paragraph
+# separators, interlinear annotations and lone surrogates.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u180e"
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + _ZERO_WIDTH + "\ufff9-\ufffb\ud800-\udfff]"
+_INVISIBLE = "\u00ad\u2028\u2029\u2061-\u2064\u206a-\u206f\U000e0000-\U000e007f"
+_UNWANTED = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    + _BIDI
+    + _ZERO_WIDTH
+    + _INVISIBLE
+    + "\ufff9-\ufffb\ud800-\udfff"
 )
+# The one rule, and its allow-list: the raw text may hold tabs and line ends (LF or CRLF);
+# a decoded value (after YAML's escapes such as "\u202e" or "\0") tabs and line feeds, for
+# multi-line texts; a key nothing but printable characters.
+_FORBIDDEN = re.compile(f"[{_UNWANTED}]")
+_FORBIDDEN_IN_VALUE = re.compile(f"[{_UNWANTED}\r]")
+_FORBIDDEN_IN_KEY = re.compile(f"[{_UNWANTED}\t\n\r]")
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+(\.[0-9]*)?\Z")
@@ -167,6 +182,21 @@ def decode(path: str, raw: bytes) -> str:
             )
         )
     return text
+
+
+def _unwanted(path: str, ev, ch: str, as_key: bool) -> LoadError:
+    """A decoded key or value holding a character it may not (most often written as an escape)."""
+    what, english = ("键", "key") if as_key else ("值", "value")
+    return LoadError(
+        error(
+            path,
+            *_pos(ev),
+            "characters",
+            f"{what}中含有不可见或控制字符 {_char_name(ch)} "
+            f"(invisible or control character in a {english})",
+            "删除该字符；它也可能写成 \\u202e、\\0 这样的转义",
+        )
+    )
 
 
 def _scalar(path: str, ev: ScalarEvent, as_key: bool):
@@ -294,6 +324,8 @@ def _build(path: str, events, first, positions: dict | None, at: tuple, depth: i
         )
     if isinstance(ev, ScalarEvent):
         value = _scalar(path, ev, as_key=False)
+        if type(value) is str and (bad := _FORBIDDEN_IN_VALUE.search(value)):
+            raise _unwanted(path, ev, bad.group(), as_key=False)
         # Short texts (codes, dates, ids) repeat across thousands of records: keep one copy.
         return sys.intern(value) if type(value) is str and len(value) <= 24 else value
     if isinstance(ev, SequenceStartEvent):
@@ -317,6 +349,8 @@ def _build(path: str, events, first, positions: dict | None, at: tuple, depth: i
             key = sys.intern(
                 _scalar(path, kev, as_key=True)
             )  # shared: thousands of files use the same keys
+            if bad := _FORBIDDEN_IN_KEY.search(key):
+                raise _unwanted(path, kev, bad.group(), as_key=True)
             if key in out:
                 if positions is None:  # the message names the first occurrence's line
                     raise _NeedPositions

@@ -264,3 +264,90 @@ def test_the_reviewers_diff_knows_which_unit_a_selection_id_names(county, cli):
     assert [(f["path"], f["line"], f["rule"]) for f in found] == [
         ("records/selections/hexi-nan-2025.yaml", 2, "unit")
     ]
+
+
+# --- 4. clean values: what an escape decodes to is held to the raw text's rule ---------------
+
+
+def test_the_issues_reason_is_an_error_at_its_line(mini_repo, cli):
+    # YAML decodes "\u202e" to a right-to-left override and "\u0000" to NUL.
+    replace(
+        mini_repo,
+        "points/2025/12/hexi.yaml",
+        "reason: 完成年终统计",
+        r'reason: "Ali\u202ecod\u0000"',
+    )
+    line = (
+        (mini_repo / "records/points/2025/12/hexi.yaml").read_text(encoding="utf-8").split("\n")[8]
+    )
+    col = line.index('"') + 1  # the quoted value, on line 9
+    result = validate(cli, mini_repo)
+    assert result.exit_code == 1
+    assert f"records/points/2025/12/hexi.yaml:9:{col}: characters:" in result.output
+    assert "U+202E RIGHT-TO-LEFT OVERRIDE" in result.output
+    assert "\u202e" not in result.output and "\0" not in result.output
+
+
+ESCAPES = [
+    r"\0",  # NUL
+    r"\a",
+    r"\e",  # ESC: terminal control sequences
+    r"\x1b",
+    r"\x7f",
+    r"\N",  # U+0085, next line
+    r"\L",  # U+2028, line separator
+    r"\P",  # U+2029, paragraph separator
+    r"\r",  # a carriage return, unlike a line end, can overwrite a line on a terminal
+    r"\u202e",  # right-to-left override
+    r"\u2066",  # left-to-right isolate
+    r"\u200f",  # right-to-left mark
+    r"\u200b",  # zero-width space
+    r"\u2060",  # word joiner
+    r"\ufeff",  # zero-width no-break space
+    r"\u00ad",  # soft hyphen
+    r"\U000E0041",  # a Unicode tag: invisible text
+]
+
+
+@pytest.mark.parametrize("escape", ESCAPES)
+def test_an_escape_that_decodes_to_an_unwanted_character_is_an_error(escape):
+    from generator.loader import LoadError, load_bytes
+
+    raw = f'id: x\nname: "王{escape}五"\n'.encode()
+    with pytest.raises(LoadError) as e:
+        load_bytes("records/people/x.yaml", raw)
+    assert (e.value.finding.line, e.value.finding.col, e.value.finding.rule) == (2, 7, "characters")
+
+
+@pytest.mark.parametrize("escape", ESCAPES + [r"\t", r"\n"])
+def test_a_key_may_hold_no_unwanted_character_nor_a_tab_or_line_break(escape):
+    from generator.loader import LoadError, load_bytes
+
+    raw = f'id: x\n"na{escape}me": 王五\n'.encode()
+    with pytest.raises(LoadError) as e:
+        load_bytes("records/people/x.yaml", raw)
+    assert (e.value.finding.line, e.value.finding.col, e.value.finding.rule) == (2, 1, "characters")
+
+
+def test_tabs_and_line_feeds_stay_allowed_in_values():
+    from generator.loader import load_bytes
+
+    raw = 'a: "一\\t二\\n三"\nb: |\n  第一行\n  第二行\n'.encode()
+    assert load_bytes("records/x.yaml", raw).data == {"a": "一\t二\n三", "b": "第一行\n第二行\n"}
+
+
+def test_a_key_escape_is_refused_before_it_reaches_any_report(mini_repo, cli):
+    # The key decodes to a line break and a workflow command of the record's choosing.
+    path = mini_repo / "records/people/hx-003.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + '"x\\n::error file=README.md::pwned": 1\n',
+        encoding="utf-8",
+    )
+    result = validate(cli, mini_repo, "--format", "github")
+    assert result.exit_code == 1
+    # Every workflow command is one of ours, about a record file; hx-003's own is on line 10.
+    commands = [line for line in result.output.splitlines() if line.startswith("::")]
+    records = str(mini_repo / "records")
+    assert all(c.startswith(f"::error file={records}/") for c in commands), commands
+    assert f"::error file={records}/people/hx-003.yaml,line=10,col=1," in result.output
+    assert "README.md" not in result.output
