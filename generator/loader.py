@@ -8,7 +8,9 @@ so that an alias bomb is refused before it can expand.
 
 Scalars follow the YAML 1.2 core schema with two deliberate differences: dates are never
 resolved (they stay strings and the schema checks them), and numbers that a clerk would
-not mean as numbers (leading zeros, NaN, infinities, huge integers) are errors.
+not mean as numbers (leading zeros, NaN, infinities, huge integers) are errors. Neither the
+raw text nor any key or value once its escapes are decoded may hold the control, bidirectional
+or invisible characters listed in `characters`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import io
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 
 from ruamel.yaml import YAML
@@ -32,6 +33,7 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 
+from . import characters
 from .errors import CadreError
 from .findings import Finding, error
 
@@ -87,28 +89,6 @@ class LoadError(CadreError):
         self.finding = finding
 
 
-# Characters a clerk never means to type and that can disguise text on a public page, forge
-# a line on a terminal or in a CI log, or hide text from a reviewer: control characters (NUL
-# included), bidirectional marks, overrides and isolates, zero-width and other invisible
-# format characters (soft hyphen, invisible operators, Unicode tags), line and paragraph
-# separators, interlinear annotations and lone surrogates.
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u180e"
-_INVISIBLE = "\u00ad\u2028\u2029\u2061-\u2064\u206a-\u206f\U000e0000-\U000e007f"
-_UNWANTED = (
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-    + _BIDI
-    + _ZERO_WIDTH
-    + _INVISIBLE
-    + "\ufff9-\ufffb\ud800-\udfff"
-)
-# The one rule, and its allow-list: the raw text may hold tabs and line ends (LF or CRLF);
-# a decoded value (after YAML's escapes such as "\u202e" or "\0") tabs and line feeds, for
-# multi-line texts; a key nothing but printable characters.
-_FORBIDDEN = re.compile(f"[{_UNWANTED}]")
-_FORBIDDEN_IN_VALUE = re.compile(f"[{_UNWANTED}\r]")
-_FORBIDDEN_IN_KEY = re.compile(f"[{_UNWANTED}\t\n\r]")
-
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+(\.[0-9]*)?\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
@@ -117,10 +97,6 @@ _OTHER_INT = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-
-
-def _char_name(ch: str) -> str:
-    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -168,7 +144,7 @@ def decode(path: str, raw: bytes) -> str:
                 "请用 UTF-8 编码保存文件",
             )
         ) from None
-    m = _FORBIDDEN.search(text)
+    m = characters.IN_TEXT.search(text)
     if m:
         line, col = _line_col(text, m.start())
         raise LoadError(
@@ -177,7 +153,7 @@ def decode(path: str, raw: bytes) -> str:
                 line,
                 col,
                 "characters",
-                f"含有不可见或控制字符 {_char_name(m.group())} (invisible or control character)",
+                f"含有不可见或控制字符 {characters.name(m.group())} (invisible or control character)",
                 "删除该字符后重新输入",
             )
         )
@@ -192,7 +168,7 @@ def _unwanted(path: str, ev, ch: str, as_key: bool) -> LoadError:
             path,
             *_pos(ev),
             "characters",
-            f"{what}中含有不可见或控制字符 {_char_name(ch)} "
+            f"{what}中含有不可见或控制字符 {characters.name(ch)} "
             f"(invisible or control character in a {english})",
             "删除该字符；它也可能写成 \\u202e、\\0 这样的转义",
         )
@@ -324,7 +300,7 @@ def _build(path: str, events, first, positions: dict | None, at: tuple, depth: i
         )
     if isinstance(ev, ScalarEvent):
         value = _scalar(path, ev, as_key=False)
-        if type(value) is str and (bad := _FORBIDDEN_IN_VALUE.search(value)):
+        if type(value) is str and (bad := characters.IN_VALUE.search(value)):
             raise _unwanted(path, ev, bad.group(), as_key=False)
         # Short texts (codes, dates, ids) repeat across thousands of records: keep one copy.
         return sys.intern(value) if type(value) is str and len(value) <= 24 else value
@@ -349,7 +325,7 @@ def _build(path: str, events, first, positions: dict | None, at: tuple, depth: i
             key = sys.intern(
                 _scalar(path, kev, as_key=True)
             )  # shared: thousands of files use the same keys
-            if bad := _FORBIDDEN_IN_KEY.search(key):
+            if bad := characters.IN_KEY.search(key):
                 raise _unwanted(path, kev, bad.group(), as_key=True)
             if key in out:
                 if positions is None:  # the message names the first occurrence's line
