@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 
 import pytest
@@ -351,3 +352,190 @@ def test_a_key_escape_is_refused_before_it_reaches_any_report(mini_repo, cli):
     assert all(c.startswith(f"::error file={records}/") for c in commands), commands
     assert f"::error file={records}/people/hx-003.yaml,line=10,col=1," in result.output
     assert "README.md" not in result.output
+
+
+# --- 5. escaped output: annotations, the text and JSON reports, the reviewer's Markdown -------
+
+HOSTILE = [
+    "x\n::error file=README.md::pwned",  # a second workflow command
+    "a,line=1,title=x:y",  # properties of its own
+    "100%0A::warning::",  # an escape GitHub would decode
+    "\x1b[2J\x1b[31m",  # clear the terminal, paint it red
+    "abc\u202edcba",  # read backwards
+    "x`y``z",  # backticks
+    "<img src=x onerror=alert(1)><!-- cadre-diff -->",  # raw HTML
+    "@yunxi-zzb/maintainers",  # a mention
+    "[click](javascript:alert(1))",  # a link
+    "a|b\\|c",  # table cells
+    " `",  # a backtick at an edge
+]
+
+
+def properties(command: str) -> dict[str, str]:
+    """The properties of one workflow command, split as GitHub's runner splits them."""
+    assert command.startswith("::")
+    head = command[2:].split("::", 1)[0]
+    _kind, _, props = head.partition(" ")
+    return dict(p.split("=", 1) for p in props.split(","))
+
+
+def unescape_github(value: str) -> str:
+    return (
+        value.replace("%2C", ",")
+        .replace("%3A", ":")
+        .replace("%0A", "\n")
+        .replace("%0D", "\r")
+        .replace("%25", "%")
+    )
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_an_annotation_is_one_command_whatever_a_finding_holds(text):
+    from generator.characters import printable
+    from generator.findings import Finding, report
+
+    finding = Finding(f"records/{text}.yaml", 3, 4, text, f"message {text}", hint=text)
+    out = report([finding], "github")
+    assert "\n" not in out and "\r" not in out and "\x1b" not in out and "\u202e" not in out
+    props = properties(out)
+    assert list(props) == ["file", "line", "col", "title"]
+    assert unescape_github(props["file"]) == printable(f"records/{text}.yaml")
+    assert (props["line"], props["col"]) == ("3", "4")
+    assert unescape_github(props["title"]) == printable(text)
+    message = out.split("::", 2)[2]
+    assert unescape_github(message) == printable(f"{text}: message {text} (提示: {text})")
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_the_text_report_prints_each_finding_on_one_line_without_control_characters(text):
+    from generator.findings import Finding, report
+
+    finding = Finding(f"records/{text}.yaml", 3, 4, text, f"message {text}", hint=text)
+    out = report([finding], "text")
+    assert len(out.splitlines()) == 3  # the heading, the finding, the count
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", out)
+
+
+@pytest.mark.parametrize("text", HOSTILE + ["\x85\u2028\U000e0041\udcff"])
+def test_the_json_report_escapes_what_json_leaves_raw_and_keeps_the_value(text):
+    from generator.findings import Finding, report
+
+    finding = Finding(f"records/{text}.yaml", 3, 4, text, "m")
+    out = report([finding], "json")
+    assert not re.search(
+        "[\x80-\x9f\u202a-\u202e\u2028\u2029\U000e0000-\U000e007f\ud800-\udfff]", out
+    )
+    assert json.loads(out)["errors"][0]["path"] == f"records/{text}.yaml"
+
+
+def test_a_file_name_cannot_forge_an_annotation_or_a_terminal_line(mini_repo, cli):
+    # Git and Linux allow any byte but / and NUL in a name.
+    name = "x\n::error file=README.md::pwned\x1b[2J.yaml"
+    (mini_repo / "records" / "people" / name).write_text("id: x\n", encoding="utf-8")
+    github = validate(cli, mini_repo, "--format", "github").output
+    assert [line for line in github.splitlines() if not line.startswith("::error file=")] == []
+    assert len(github.splitlines()) == 1
+    text = validate(cli, mini_repo).output
+    assert "\x1b" not in text and len(text.splitlines()) == 3
+
+
+def markdown_line(line: str) -> tuple[str, list[str]]:
+    """The text outside the code spans of one Markdown line, and the spans' contents.
+
+    CommonMark: a run of n backticks opens a span that the next run of exactly n closes; one
+    space is stripped from each side of content that begins and ends with one.
+    """
+    outside, spans, i = [], [], 0
+    while i < len(line):
+        if line[i] != "`":
+            outside.append(line[i])
+            i += 1
+            continue
+        n = len(re.match("`+", line[i:]).group())
+        close = next((m for m in re.finditer("`+", line[i + n :]) if len(m.group()) == n), None)
+        if close is None:
+            outside.append(line[i : i + n])
+            i += n
+            continue
+        content = line[i + n : i + n + close.start()]
+        if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
+            content = content[1:-1]
+        spans.append(content)
+        i += n + close.end()
+    return "".join(outside), spans
+
+
+def table_cells(row: str) -> list[str]:
+    """A GitHub table row's cells: split at every `|` without a backslash before it, then
+    `\\|` read as `|` (inside code spans too)."""
+    assert row.startswith("|") and row.endswith("|")
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", row)[1:-1]]
+
+
+def hostile_diff(text: str):
+    from generator.diff import Change, OutcomeDiff
+
+    finding = {"path": f"records/{text}.yaml", "line": 2, "col": 3, "rule": text, "message": text}
+    d = OutcomeDiff(
+        changes=[Change("grade", "hx-001", text, text, text, f"records/{text}.yaml")],
+        introduced=[{**finding, "severity": "warning"}],
+    )
+    return d, finding
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_the_markdown_diff_keeps_every_record_string_inside_an_unbreakable_code_span(text):
+    from generator.characters import printable
+    from generator.diff import to_markdown
+
+    d, finding = hostile_diff(text)
+    md = to_markdown(d, {"hx-001": text}, text, text)
+    lines = md.splitlines()
+    row = next(line for line in lines if line.startswith("| ") and "hx-001" in line)
+    cells = [markdown_line(c) for c in table_cells(row)]
+    shown = printable(text)
+    assert [spans for _, spans in cells] == [
+        [f"{shown}（hx-001）"],
+        [shown],
+        [shown],
+        [shown],
+        [printable(f"records/{text}.yaml")],
+    ]
+    assert all(outside == "" for outside, _ in cells)
+    item = next(line for line in lines if line.startswith("- warning"))
+    outside, spans = markdown_line(item)
+    assert outside == "- warning  : "
+    assert spans == [printable(f"records/{text}.yaml:2"), shown, shown]
+    revisions = next(line for line in lines if "→" in line)
+    assert markdown_line(revisions) == (" → ", [printable(text[:12])] * 2)
+    for line in lines:  # nothing of the record's outside a span: no HTML, mention or link
+        outside = markdown_line(line)[0]
+        assert not re.search("[<>@\\[\\]]|::", outside), line
+
+
+def test_a_link_to_a_record_is_percent_encoded(tmp_path):
+    from generator.diff import to_markdown
+
+    d, _ = hostile_diff("a b)(`\n<x>")
+    md = to_markdown(d, {}, "base", "head", link_base="https://git.example/c/blob/abc")
+    row = next(line for line in md.splitlines() if line.startswith("| ") and "hx-001" in line)
+    url = re.search(r"\]\((\S+)\) \|$", row).group(1)
+    assert url == "https://git.example/c/blob/abc/records/a%20b%29%28%60%5Cn%3Cx%3E.yaml"
+
+
+def test_a_file_name_cannot_break_out_of_the_reviewers_markdown(county, cli):
+    git(county, "checkout", "-q", "-b", "name")
+    put(county, "people/x`y\n<b>@yunxi-zzb/maintainers.yaml", "id: x\n")
+    git(county, "add", "-A")
+    git(county, "commit", "-q", "-m", "新增")
+    result = cli("diff", "main", "HEAD")
+    assert result.exit_code == 1
+    # Listed once among HEAD's errors and once among the new findings, each on one line.
+    items = [markdown_line(line) for line in result.output.splitlines() if line.startswith("- ")]
+    name = "records/people/x`y\\n<b>@yunxi-zzb/maintainers.yaml"
+    assert [(outside, spans[:2]) for outside, spans in items] == [
+        ("-  : ", [f"{name}:1:1", "file"]),
+        ("- error  : ", [f"{name}:1", "file"]),
+    ]
+    for line in result.output.splitlines():
+        assert not re.search("[<>@]", markdown_line(line)[0]), line
