@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,9 @@ FOLDER_HINT = (
 )
 IGNORED = {"README.md", ".gitkeep"}
 READ_LIMIT = 2_000_000  # beyond the loader's own size limit, so an oversize file is still reported
+# What a reader hands on for a file it will not read: longer than the loader's limit, so the
+# loader reports the file as too large without anyone reading its real bytes.
+TOO_LARGE = bytes(READ_LIMIT + 1)
 
 
 @dataclass(frozen=True)
@@ -75,20 +79,32 @@ def place_finding(display: str) -> Finding:
 def read_tree(records_dir: Path) -> dict[str, bytes | None]:
     """Every file under records_dir, keyed by its path relative to records_dir.
 
-    Symbolic links are refused as content (a link could pull a private file from outside
-    the repository into the postings); they map to None and the model reports them.
+    What is not a regular file of this repository is refused as content and maps to None,
+    which the model reports by its path: a symbolic link (to a file or a folder: it could
+    pull a private file from outside the repository into the postings), a submodule or any
+    folder holding its own `.git` (its records would be another repository's, reviewed by
+    nobody here), and sockets, pipes or devices. None of them is followed or read.
     """
     files: dict[str, bytes | None] = {}
     base = os.fspath(records_dir)
     for root, dirs, names in os.walk(base):
-        dirs.sort()
         rel_root = os.path.relpath(root, base).replace(os.sep, "/")
         prefix = "" if rel_root == "." else rel_root + "/"
+        for name in sorted(dirs):
+            full = os.path.join(root, name)
+            if (
+                name == ".git"
+                or os.path.islink(full)
+                or os.path.lexists(os.path.join(full, ".git"))
+            ):
+                files[prefix + name] = None
+                dirs.remove(name)
+        dirs.sort()
         for name in sorted(names):
             if name in IGNORED:
                 continue
             full = os.path.join(root, name)
-            if os.path.islink(full):
+            if name == ".git" or not stat.S_ISREG(os.lstat(full).st_mode):
                 files[prefix + name] = None
                 continue
             with open(full, "rb") as fh:

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -539,3 +540,128 @@ def test_a_file_name_cannot_break_out_of_the_reviewers_markdown(county, cli):
     ]
     for line in result.output.splitlines():
         assert not re.search("[<>@]", markdown_line(line)[0]), line
+
+
+# --- 7. early limits: sizes before contents; links and submodules refused by path ------------
+
+
+def spy_git(monkeypatch) -> list[tuple[tuple, bytes | None]]:
+    """Every git command the package runs, with what it sends on stdin."""
+    import generator.gitstore as gitstore
+
+    calls: list[tuple[tuple, bytes | None]] = []
+    real = gitstore._git
+
+    def spy(root, *args, input=None):
+        calls.append((args, input))
+        return real(root, *args, input=input)
+
+    monkeypatch.setattr(gitstore, "_git", spy)
+    return calls
+
+
+def test_the_diff_never_reads_a_blob_over_the_limit(county, cli, monkeypatch):
+    from generator.loader import MAX_BYTES
+
+    git(county, "checkout", "-q", "-b", "big")
+    put(county, "people/big.yaml", "# " + "x" * (2 * MAX_BYTES) + "\nid: big\n")
+    git(county, "add", "-A")
+    git(county, "commit", "-q", "-m", "大文件")
+    big = git(county, "rev-parse", "HEAD:records/people/big.yaml")
+    for cache in ("1", ""):  # read whole without a cache; then whole, then only the change
+        monkeypatch.setenv("CADRE_NO_CACHE", cache)
+        for _ in range(1 if cache else 2):
+            calls = spy_git(monkeypatch)
+            result = cli("diff", "main", "HEAD", "--format", "json")
+            assert result.exit_code == 1
+            errors = json.loads(result.output)["head_errors"]
+            assert [(e["path"], e["rule"]) for e in errors] == [("records/people/big.yaml", "file")]
+            sized = [i for a, i in calls if "--batch-check" in a and i and big.encode() in i]
+            read = [i for a, i in calls if "--batch" in a and i and big.encode() in i]
+            assert sized and not read
+
+
+def test_cadre_log_never_reads_a_blob_over_the_limit(county, cli, monkeypatch):
+    from generator.loader import MAX_BYTES
+
+    put(county, "people/big.yaml", "# " + "x" * (2 * MAX_BYTES) + "\nid: big\n")
+    git(county, "add", "-A")
+    git(county, "commit", "-q", "-m", "大文件")
+    calls = spy_git(monkeypatch)
+    result = cli("log", "big", "--format", "json")
+    assert result.exit_code == 0
+    assert not [a for a, _ in calls if "show" in a or ("--batch" in a and b"big" in (_ or b""))]
+
+
+def gitlink(repo, path: str) -> None:
+    """A submodule entry (mode 160000) at `path`, pointing at some commit of another repository."""
+    other = "0123456789abcdef0123456789abcdef01234567"
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{other},{path}")
+
+
+def test_a_submodule_in_a_revision_is_an_error_naming_its_path(county, cli):
+    git(county, "checkout", "-q", "-b", "submodule")
+    gitlink(county, "records/people/more")
+    git(county, "commit", "-q", "-m", "子模块")
+    result = cli("diff", "main", "HEAD", "--format", "json")
+    assert result.exit_code == 1
+    errors = json.loads(result.output)["head_errors"]
+    assert [(e["path"], e["line"], e["rule"]) for e in errors] == [
+        ("records/people/more", 1, "file")
+    ]
+
+
+def test_a_symbolic_link_in_a_revision_is_an_error_naming_its_path(county, cli):
+    git(county, "checkout", "-q", "-b", "link")
+    (county / "records/people/hx-009.yaml").symlink_to("/etc/hostname")
+    (county / "records/incidents/2024").symlink_to("/etc")
+    git(county, "add", "-A")
+    git(county, "commit", "-q", "-m", "链接")
+    result = cli("diff", "main", "HEAD", "--format", "json")
+    assert result.exit_code == 1
+    errors = json.loads(result.output)["head_errors"]
+    assert [(e["path"], e["rule"]) for e in errors] == [
+        ("records/incidents/2024", "file"),
+        ("records/people/hx-009.yaml", "file"),
+    ]
+
+
+def test_a_linked_folder_in_the_working_tree_is_an_error_naming_its_path(mini_repo, cli, tmp_path):
+    # A folder elsewhere, holding a valid record, linked in under people/.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "hx-009.yaml").write_text(
+        (mini_repo / "records/people/hx-004.yaml")
+        .read_text(encoding="utf-8")
+        .replace("hx-004", "hx-009"),
+        encoding="utf-8",
+    )
+    (mini_repo / "records/people/more").symlink_to(elsewhere)
+    assert errors(cli, mini_repo) == [("people/more", 1, "file")]
+
+
+def test_a_nested_repository_in_the_working_tree_is_an_error_naming_its_path(mini_repo, cli):
+    # records/points as a repository of its own (a checked-out submodule): its records are
+    # another repository's, and nobody here reviewed them.
+    git(mini_repo / "records/points", "init", "-q")
+    assert errors(cli, mini_repo) == [("points", 1, "file")]
+
+
+def test_a_pipe_in_the_working_tree_is_refused_without_opening_it(mini_repo):
+    import os
+    import sys
+
+    import generator
+
+    os.mkfifo(mini_repo / "records/people/hx-009.yaml")
+    package = str(Path(generator.__file__).parent.parent)  # the code under test, in a process
+    done = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "validate"],
+        cwd=mini_repo,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"CADRE_NO_CACHE": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": package},
+    )
+    assert done.returncode == 1
+    assert "records/people/hx-009.yaml:1:1: file:" in done.stdout
