@@ -122,5 +122,6 @@ def digest(files: dict[str, bytes | None]) -> str:
     h = hashlib.sha256()
     for rel in sorted(files):
         data = files[rel] or b""
-        h.update(rel.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+        name = rel.encode("utf-8", "surrogateescape")  # a name that is not UTF-8 is hashed as is
+        h.update(name + b"\0" + str(len(data)).encode() + b"\0" + data)
     return "sha256:" + h.hexdigest()

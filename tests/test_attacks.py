@@ -665,3 +665,19 @@ def test_a_pipe_in_the_working_tree_is_refused_without_opening_it(mini_repo):
     )
     assert done.returncode == 1
     assert "records/people/hx-009.yaml:1:1: file:" in done.stdout
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_as_escapes(county, cli):
+    import os
+
+    name = os.fsdecode(b"records/people/bad\xff.yaml")  # the byte 0xff as a lone surrogate
+    (county / name).write_text("id: x\n", encoding="utf-8")
+    result = validate(cli, county, "--format", "github")
+    assert result.exit_code == 1
+    assert "file=" + str(county / "records/people/bad\\udcff.yaml") in result.output
+    git(county, "checkout", "-q", "-b", "name")
+    git(county, "add", "-A")
+    git(county, "commit", "-q", "-m", "文件名")
+    result = cli("diff", "main", "HEAD")
+    assert result.exit_code == 1
+    assert "`records/people/bad\\udcff.yaml:1:1`" in result.output
