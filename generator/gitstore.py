@@ -165,8 +165,13 @@ def blob_sizes(root: Path, names: list[str]) -> dict[str, int | None]:
     out: dict[str, int | None] = dict.fromkeys(names)
     if not unique:
         return out
-    raw = _git(root, "cat-file", "--batch-check", input="".join(n + "\n" for n in unique).encode())
-    for name, line in zip(unique, raw.splitlines(), strict=True):
+    raw = _git(
+        root,
+        "cat-file",
+        "--batch-check",
+        input="".join(n + "\n" for n in unique).encode(errors="surrogateescape"),
+    )
+    for name, line in zip(unique, raw.split(b"\n")[: len(unique)], strict=True):
         parts = line.split()
         if len(parts) == 3 and parts[1] == b"blob":
             out[name] = int(parts[2])
@@ -186,7 +191,12 @@ def read_objects(root: Path, names: list[str], limit: int = MAX_BYTES) -> dict[s
     small = [n for n, size in sizes.items() if size is not None and size <= limit]
     if not small:
         return out
-    raw = _git(root, "cat-file", "--batch", input="".join(n + "\n" for n in small).encode())
+    raw = _git(
+        root,
+        "cat-file",
+        "--batch",
+        input="".join(n + "\n" for n in small).encode(errors="surrogateescape"),
+    )
     pos = 0
     for name in small:
         header_end = raw.index(b"\n", pos)
