@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 def version() -> str:
     h = hashlib.blake2b(digest_size=16)
     for f in sorted((HERE.parent / "schemas").glob("*.schema.json")) + [
+        HERE / "characters.py",
         HERE / "loader.py",
         HERE / "schema.py",
     ]:

@@ -3,12 +3,20 @@
 `outcome_diff` compares two results dicts (and the findings of each side) and returns
 plain data; `to_markdown` renders it for a pull-request comment. Neither touches git: the
 CLI reads both revisions and hands the results over.
+
+Every string in the Markdown that a record, a file name or a revision could have written
+(ids, names, labels, file paths, findings) stands in an inline code span that its content
+cannot close, on one line (`_code`): inside one, GitHub renders no HTML, no links, no
+emphasis and no @-mention, so a pull request can neither shape the comment nor ping anyone.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
+from .characters import printable
 from .labels import GRADE_LABELS
 
 
@@ -216,16 +224,42 @@ def outcome_diff(
     return d
 
 
-def _cell(text: str | None) -> str:
-    if text is None:
-        return "—"
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _code(text) -> str:
+    """`text` as an inline code span nothing in it can end early.
+
+    Control and invisible characters and line breaks are written as escapes first, so the
+    span stays on its line; the fence is one backtick longer than the longest run inside;
+    a space pads content that starts or ends with a backtick or a space (CommonMark strips
+    one from each side).
+    """
+    text = printable(str(text))
+    if not text:
+        return "（空）"
+    fence = "`" * (max((len(m) for m in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _cell(text) -> str:
+    """A table cell: a code span whose `|` are escaped, since GitHub splits a table row at
+    every unescaped `|`, inside code spans too (and drops the backslash when it does not)."""
+    return "—" if text is None else _code(text).replace("|", "\\|")
 
 
 def _link(path: str | None, link_base: str | None) -> str:
     if not path:
         return ""
-    return f"[{_cell(path)}]({link_base.rstrip('/')}/{path})" if link_base else f"`{path}`"
+    if not link_base:
+        return _cell(path)
+    return f"[{_cell(path)}]({link_base.rstrip('/')}/{quote(printable(path), safe='/')})"
+
+
+def _where(finding: dict, col: int | None = None) -> str:
+    tail = f":{col}" if col is not None else ""
+    return f"{finding['path']}:{finding['line']}{tail}"
 
 
 def to_markdown(
@@ -235,11 +269,11 @@ def to_markdown(
     head_rev: str,
     link_base: str | None = None,
 ) -> str:
-    lines = [f"**{d.summary()}**", "", f"`{base_rev[:12]}` → `{head_rev[:12]}`", ""]
+    lines = [f"**{d.summary()}**", "", f"{_code(base_rev[:12])} → {_code(head_rev[:12])}", ""]
     if d.head_errors:
         lines += ["### 校验错误 (validation errors in HEAD)", ""]
         lines += [
-            f"- `{f['path']}:{f['line']}:{f['col']}` {f['rule']}: {_cell(f['message'])}"
+            f"- {_code(_where(f, f['col']))} {_code(f['rule'])}: {_code(f['message'])}"
             for f in d.head_errors
         ]
         lines.append("")
@@ -251,9 +285,10 @@ def to_markdown(
             "|---|---|---|---|---|",
         ]
         for c in sorted(d.changes, key=lambda c: (c.person or "", c.kind, c.what)):
-            who = f"{names.get(c.person, '')}（{c.person}）" if c.person else "—"
+            who = _cell(f"{names.get(c.person, '')}（{c.person}）") if c.person else "—"
             lines.append(
-                f"| {_cell(who)} | {_cell(c.what)} | {_cell(c.old)} | {_cell(c.new)} | {_link(c.source, link_base)} |"
+                f"| {who} | {_cell(c.what)} | {_cell(c.old)} | {_cell(c.new)} "
+                f"| {_link(c.source, link_base)} |"
             )
         lines.append("")
     for title, items in (
@@ -263,7 +298,8 @@ def to_markdown(
         if items:
             lines += [f"### {title}", ""]
             lines += [
-                f"- {f.get('severity', 'error')} `{f['path']}:{f['line']}` {f['rule']}: {_cell(f['message'])}"
+                f"- {'warning' if f.get('severity') == 'warning' else 'error'} "
+                f"{_code(_where(f))} {_code(f['rule'])}: {_code(f['message'])}"
                 for f in items
             ]
             lines.append("")

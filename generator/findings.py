@@ -3,12 +3,20 @@
 A finding is a value, never an exception: every stage returns all of them so a clerk can
 fix a pull request in one pass. Messages never quote a record's value, because values may
 be private; they name the file, line, field and rule instead.
+
+What a finding holds may still come from a pull request (a file name, a key naming an
+unknown field), so every reporter shows it as it is and nothing more: the text reporter
+writes control, bidirectional and invisible characters as escapes (`characters.printable`),
+the JSON reporter as JSON escapes, and GitHub annotations follow the workflow-command rules,
+so no finding can end its own line or start another command.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+
+from .characters import IN_TEXT, printable
 
 
 @dataclass(frozen=True, order=True)
@@ -22,9 +30,10 @@ class Finding:
     hint: str = ""
 
     def text(self) -> str:
-        where = f"{self.path}:{self.line}:{self.col}"
-        tail = f" (提示: {self.hint})" if self.hint else ""
-        return f"{where}: {self.rule}: {self.message}{tail}"
+        """`path:line:col: rule: message (提示: hint)`, on one line of printable characters."""
+        where = f"{printable(self.path)}:{self.line}:{self.col}"
+        tail = f" (提示: {printable(self.hint)})" if self.hint else ""
+        return f"{where}: {printable(self.rule)}: {printable(self.message)}{tail}"
 
 
 def error(path: str, line: int, col: int, rule: str, message: str, hint: str = "") -> Finding:
@@ -56,8 +65,24 @@ def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-def _escape_github(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+def _github_data(text: str) -> str:
+    """A workflow command's message: `%`, CR and LF escaped (GitHub's `escapeData`), after
+    every other control or invisible character is shown as an escape."""
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A workflow command's property value (`escapeProperty`): also `:` and `,`, which would
+    end the value or the property list."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _json_escape(m) -> str:
+    code = ord(m.group())
+    if code > 0xFFFF:  # JSON writes a character beyond the BMP as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 def report(findings: list[Finding], fmt: str) -> str:
@@ -66,19 +91,21 @@ def report(findings: list[Finding], fmt: str) -> str:
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     if fmt == "json":
-        return json.dumps(
+        text = json.dumps(
             {"errors": [asdict(f) for f in errors], "warnings": [asdict(f) for f in warnings]},
             ensure_ascii=False,
             indent=2,
         )
+        # The same JSON, with what json.dumps leaves raw (C1 controls, bidi and invisible
+        # characters, lone surrogates) written as \\u escapes too; it escapes the rest itself.
+        return IN_TEXT.sub(_json_escape, text)
     if fmt == "github":
         lines = []
         for f in findings:
             kind = "error" if f.severity == "error" else "warning"
-            msg = _escape_github(
-                f"{f.rule}: {f.message}" + (f" (提示: {f.hint})" if f.hint else "")
-            )
-            lines.append(f"::{kind} file={f.path},line={f.line},col={f.col},title={f.rule}::{msg}")
+            msg = _github_data(f"{f.rule}: {f.message}" + (f" (提示: {f.hint})" if f.hint else ""))
+            props = f"file={_github_property(f.path)},line={f.line},col={f.col}"
+            lines.append(f"::{kind} {props},title={_github_property(f.rule)}::{msg}")
         return "\n".join(lines)
     lines = []
     if errors:

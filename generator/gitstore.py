@@ -2,7 +2,11 @@
 
 Reading with `git ls-tree` and one `git cat-file --batch` process never touches the
 working tree, so a reviewer's diff can run in a dirty checkout, and every blob comes with
-its id, which the content cache uses as its key. The site's provenance (the commit of the
+its id, which the content cache uses as its key. Git is asked for every blob's size first
+(`--batch-check`); one over the loader's limit is never read, and stands as `TOO_LARGE`,
+which the loader reports. A symbolic link or a submodule (gitlink) under the records folder
+is listed with its mode and never read: it maps to None, which the model reports by path,
+as it does for the working tree's links. The site's provenance (the commit of the
 records, the commits that changed each file) is read here too; outside a repository, or
 without git, those are simply unknown.
 """
@@ -15,7 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CadreError
-from .repository import IGNORED
+from .loader import MAX_BYTES
+from .repository import IGNORED, TOO_LARGE
+
+# Tree entries that are not a file of this repository: never read, reported by path.
+REFUSED_MODES = {"120000": "symbolic link", "160000": "submodule"}
 
 
 class GitError(CadreError):
@@ -139,26 +147,61 @@ def list_records(
         meta, _, name = entry.partition(b"\t")
         mode, kind, oid = meta.decode().split()
         path = name.decode("utf-8", "surrogateescape")
-        if kind == "blob" and path.startswith(prefix) and path.rpartition("/")[2] not in IGNORED:
+        listed = kind == "blob" or mode in REFUSED_MODES  # a submodule is a `commit` entry
+        if listed and path.startswith(prefix) and path.rpartition("/")[2] not in IGNORED:
             blobs.append(Blob(path[len(prefix) :], oid, mode))
     return blobs
 
 
-def read_objects(root: Path, names: list[str]) -> dict[str, bytes | None]:
-    """Contents of many objects (blob ids, or `commit:path`) through one `git cat-file --batch`.
+def refused(mode: str) -> bool:
+    """Whether a tree entry of this mode is refused as a record (a link or a submodule)."""
+    return mode in REFUSED_MODES
 
-    A name git cannot find maps to None.
-    """
-    unique = list(dict.fromkeys(names))
+
+def blob_sizes(root: Path, names: list[str]) -> dict[str, int | None]:
+    """The size of each blob (by id, or `commit:path`) from `git cat-file --batch-check`,
+    which reads no contents; None for a name that is missing or not a blob."""
+    unique = [n for n in dict.fromkeys(names) if "\n" not in n]
+    out: dict[str, int | None] = dict.fromkeys(names)
     if not unique:
-        return {}
-    raw = _git(root, "cat-file", "--batch", input="".join(n + "\n" for n in unique).encode())
-    out: dict[str, bytes | None] = {}
+        return out
+    raw = _git(
+        root,
+        "cat-file",
+        "--batch-check",
+        input="".join(n + "\n" for n in unique).encode(errors="surrogateescape"),
+    )
+    for name, line in zip(unique, raw.split(b"\n")[: len(unique)], strict=True):
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == b"blob":
+            out[name] = int(parts[2])
+    return out
+
+
+def read_objects(root: Path, names: list[str], limit: int = MAX_BYTES) -> dict[str, bytes | None]:
+    """Contents of many blobs (ids, or `commit:path`) through one `git cat-file --batch`.
+
+    Their sizes are asked first: a blob over `limit` is not read and maps to `TOO_LARGE`; a
+    name git cannot find, or that is not a blob, maps to None.
+    """
+    sizes = blob_sizes(root, names)
+    out: dict[str, bytes | None] = {
+        n: (None if size is None else TOO_LARGE) for n, size in sizes.items()
+    }
+    small = [n for n, size in sizes.items() if size is not None and size <= limit]
+    if not small:
+        return out
+    raw = _git(
+        root,
+        "cat-file",
+        "--batch",
+        input="".join(n + "\n" for n in small).encode(errors="surrogateescape"),
+    )
     pos = 0
-    for name in unique:
+    for name in small:
         header_end = raw.index(b"\n", pos)
         header = raw[pos:header_end].split()
-        if header[-1] == b"missing":
+        if header[-1] == b"missing":  # gone since it was sized: only in a repository being pruned
             out[name] = None
             pos = header_end + 1
             continue
@@ -170,7 +213,7 @@ def read_objects(root: Path, names: list[str]) -> dict[str, bytes | None]:
 
 
 def read_blobs(root: Path, oids: list[str]) -> dict[str, bytes]:
-    """Contents of blobs known to exist, by id."""
+    """Contents of blobs known to exist, by id (`TOO_LARGE` for one over the limit)."""
     return {k: v for k, v in read_objects(root, oids).items() if v is not None}
 
 
@@ -187,7 +230,7 @@ class Change:
     path: str  # relative to the records folder
     old: str | None  # blob id, None when added
     new: str | None  # blob id, None when deleted
-    old_link: bool
+    old_link: bool  # a symbolic link or a submodule: never read
     new_link: bool
 
 
@@ -209,8 +252,8 @@ def changes(root: Path, base: str, head: str, folder: str = "records") -> list[C
                 path[len(prefix) :],
                 None if set(old) == {"0"} else old,
                 None if set(new) == {"0"} else new,
-                old_mode == "120000",
-                new_mode == "120000",
+                refused(old_mode),
+                refused(new_mode),
             )
         )
     return found
@@ -219,7 +262,7 @@ def changes(root: Path, base: str, head: str, folder: str = "records") -> list[C
 def files_at(
     root: Path, rev: str, folder: str = "records", blobs: dict[str, bytes] | None = None
 ) -> dict[str, bytes | None]:
-    """Record files at a revision (symlinks as None, like the working-tree reader).
+    """Record files at a revision (links and submodules as None, like the working-tree reader).
 
     `blobs` (optional) holds contents already read by id; only the others are read, so the
     second revision of a diff costs only the files that differ.
@@ -228,9 +271,9 @@ def files_at(
     listed = list_records(root, commit, folder)
     known = blobs if blobs is not None else {}
     known.update(
-        read_blobs(root, [b.oid for b in listed if b.mode != "120000" and b.oid not in known])
+        read_blobs(root, [b.oid for b in listed if not refused(b.mode) and b.oid not in known])
     )
-    return {b.path: (None if b.mode == "120000" else known[b.oid]) for b in listed}
+    return {b.path: (None if refused(b.mode) else known[b.oid]) for b in listed}
 
 
 def commit_info(root: Path, rev: str) -> dict:
@@ -266,7 +309,8 @@ def history(root: Path, path: str) -> list[dict]:
 
 
 def blob_at(root: Path, commit: str, path: str) -> bytes | None:
+    """One file at a commit (`TOO_LARGE` when over the limit), or None where there is none."""
     try:
-        return _git(root, "show", f"{commit}:{path}")
+        return read_objects(root, [f"{commit}:{path}"])[f"{commit}:{path}"]
     except GitError:
         return None

@@ -8,7 +8,9 @@ so that an alias bomb is refused before it can expand.
 
 Scalars follow the YAML 1.2 core schema with two deliberate differences: dates are never
 resolved (they stay strings and the schema checks them), and numbers that a clerk would
-not mean as numbers (leading zeros, NaN, infinities, huge integers) are errors.
+not mean as numbers (leading zeros, NaN, infinities, huge integers) are errors. Neither the
+raw text nor any key or value once its escapes are decoded may hold the control, bidirectional
+or invisible characters listed in `characters`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import io
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 
 from ruamel.yaml import YAML
@@ -32,6 +33,7 @@ from ruamel.yaml.events import (
     StreamEndEvent,
 )
 
+from . import characters
 from .errors import CadreError
 from .findings import Finding, error
 
@@ -87,13 +89,6 @@ class LoadError(CadreError):
         self.finding = finding
 
 
-# Characters a clerk never means to type and that can disguise text on a public page.
-_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u180e"
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI + _ZERO_WIDTH + "\ufff9-\ufffb\ud800-\udfff]"
-)
-
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9]+(\.[0-9]*)?\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
@@ -102,10 +97,6 @@ _OTHER_INT = re.compile(r"0o[0-7]+\Z|0x[0-9a-fA-F]+\Z")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-
-
-def _char_name(ch: str) -> str:
-    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -153,7 +144,7 @@ def decode(path: str, raw: bytes) -> str:
                 "请用 UTF-8 编码保存文件",
             )
         ) from None
-    m = _FORBIDDEN.search(text)
+    m = characters.IN_TEXT.search(text)
     if m:
         line, col = _line_col(text, m.start())
         raise LoadError(
@@ -162,11 +153,26 @@ def decode(path: str, raw: bytes) -> str:
                 line,
                 col,
                 "characters",
-                f"含有不可见或控制字符 {_char_name(m.group())} (invisible or control character)",
+                f"含有不可见或控制字符 {characters.name(m.group())} (invisible or control character)",
                 "删除该字符后重新输入",
             )
         )
     return text
+
+
+def _unwanted(path: str, ev, ch: str, as_key: bool) -> LoadError:
+    """A decoded key or value holding a character it may not (most often written as an escape)."""
+    what, english = ("键", "key") if as_key else ("值", "value")
+    return LoadError(
+        error(
+            path,
+            *_pos(ev),
+            "characters",
+            f"{what}中含有不可见或控制字符 {characters.name(ch)} "
+            f"(invisible or control character in a {english})",
+            "删除该字符；它也可能写成 \\u202e、\\0 这样的转义",
+        )
+    )
 
 
 def _scalar(path: str, ev: ScalarEvent, as_key: bool):
@@ -294,6 +300,8 @@ def _build(path: str, events, first, positions: dict | None, at: tuple, depth: i
         )
     if isinstance(ev, ScalarEvent):
         value = _scalar(path, ev, as_key=False)
+        if type(value) is str and (bad := characters.IN_VALUE.search(value)):
+            raise _unwanted(path, ev, bad.group(), as_key=False)
         # Short texts (codes, dates, ids) repeat across thousands of records: keep one copy.
         return sys.intern(value) if type(value) is str and len(value) <= 24 else value
     if isinstance(ev, SequenceStartEvent):
@@ -317,6 +325,8 @@ def _build(path: str, events, first, positions: dict | None, at: tuple, depth: i
             key = sys.intern(
                 _scalar(path, kev, as_key=True)
             )  # shared: thousands of files use the same keys
+            if bad := characters.IN_KEY.search(key):
+                raise _unwanted(path, kev, bad.group(), as_key=True)
             if key in out:
                 if positions is None:  # the message names the first occurrence's line
                     raise _NeedPositions

@@ -155,23 +155,24 @@ def load_records(
     for rel in sorted(files):
         display = f"{prefix}/{rel}" if prefix else rel
         raw = files[rel]
-        remembered = memo.get((rel, id(raw))) if memo is not None and raw is not None else None
-        place = remembered[0] if remembered else classify(rel)
-        if place is None:
-            findings.append(place_finding(display))
-            continue
-        if raw is None:
+        if raw is None:  # what the readers refuse to read (`repository.read_tree`, `gitstore`)
             findings.append(
                 error(
                     display,
                     1,
                     1,
                     "file",
-                    "记录文件不能是符号链接 (symbolic links are not allowed)",
-                    "用普通文件代替链接",
+                    "记录文件不能是符号链接或子模块 (not a regular file: a symbolic link, "
+                    "a submodule or a nested repository)",
+                    "用普通文件代替；记录只能保存在本仓库中",
                 )
             )
             rec.failed.add(display)
+            continue
+        remembered = memo.get((rel, id(raw))) if memo is not None else None
+        place = remembered[0] if remembered else classify(rel)
+        if place is None:
+            findings.append(place_finding(display))
             continue
         places[display] = (place, raw)
         # The path is part of the key: a document is valid only where it lives (its id is its name).

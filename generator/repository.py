@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,9 @@ FOLDER_HINT = (
 )
 IGNORED = {"README.md", ".gitkeep"}
 READ_LIMIT = 2_000_000  # beyond the loader's own size limit, so an oversize file is still reported
+# What a reader hands on for a file it will not read: longer than the loader's limit, so the
+# loader reports the file as too large without anyone reading its real bytes.
+TOO_LARGE = bytes(READ_LIMIT + 1)
 
 
 @dataclass(frozen=True)
@@ -72,22 +76,37 @@ def place_finding(display: str) -> Finding:
     )
 
 
+def _foreign(name: str, full: str) -> bool:
+    """A folder that is not a plain folder of this repository: `.git`, a link to a folder,
+    or a submodule or any folder holding its own `.git` (its records would be another
+    repository's, reviewed by nobody here). It is never entered; it stands as one entry."""
+    return name == ".git" or os.path.islink(full) or os.path.lexists(os.path.join(full, ".git"))
+
+
 def _walk(records_dir: Path):
-    """(relative path, full path) of every file under records_dir, in a stable order."""
+    """(relative path, full path) of every entry read as a record file, in a stable order:
+    the files, and the foreign folders (`_foreign`), which are refused as content."""
     base = os.fspath(records_dir)
     for root, dirs, names in os.walk(base):
-        dirs.sort()
         rel_root = os.path.relpath(root, base).replace(os.sep, "/")
         prefix = "" if rel_root == "." else rel_root + "/"
+        for name in sorted(dirs):
+            full = os.path.join(root, name)
+            if _foreign(name, full):
+                dirs.remove(name)
+                yield prefix + name, full
+        dirs.sort()
         for name in sorted(names):
             if name not in IGNORED:
                 yield prefix + name, os.path.join(root, name)
 
 
 def read_file(full: str) -> bytes | None:
-    """One record file's bytes; None for a symbolic link (refused as content: a link could
-    pull a private file from outside the repository into the postings)."""
-    if os.path.islink(full):
+    """One record file's bytes, or None for what is not a regular file of this repository,
+    which the model reports by its path: a symbolic link (to a file or a folder: it could
+    pull a private file from outside the repository into the postings), a foreign folder
+    (`_foreign`), and sockets, pipes or devices. None of them is followed or read."""
+    if os.path.basename(full) == ".git" or not stat.S_ISREG(os.lstat(full).st_mode):
         return None
     with open(full, "rb") as fh:
         # Never read a huge file whole (the loader refuses anything over its limit), and
@@ -98,21 +117,22 @@ def read_file(full: str) -> bytes | None:
 
 
 def read_tree(records_dir: Path) -> dict[str, bytes | None]:
-    """Every file under records_dir, keyed by its path relative to records_dir; symbolic
-    links map to None and the model reports them."""
+    """Every file under records_dir, keyed by its path relative to records_dir; what is not
+    a regular file of this repository maps to None (`read_file`)."""
     return {rel: read_file(full) for rel, full in _walk(records_dir)}
 
 
 def stat_tree(records_dir: Path) -> dict[str, tuple[int, int, int]]:
-    """(size, modification time, inode) of every file under records_dir, reading none: what a
-    later run compares to tell which files may have changed (as git's index does)."""
+    """(size, modification time, inode) of every entry `read_tree` would read, reading
+    none: what a later run compares to tell which files may have changed (as git's index
+    does)."""
     out = {}
     folders = [("", os.fspath(records_dir))]
     while folders:
         rel, path = folders.pop()
         with os.scandir(path) as entries:
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
+                if entry.is_dir(follow_symlinks=False) and not _foreign(entry.name, entry.path):
                     folders.append((rel + entry.name + "/", entry.path))
                 elif entry.name not in IGNORED:
                     st = entry.stat(follow_symlinks=False)
@@ -126,5 +146,6 @@ def digest(files: dict[str, bytes | None]) -> str:
     h = hashlib.sha256()
     for rel in sorted(files):
         data = files[rel] or b""
-        h.update(rel.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+        name = rel.encode("utf-8", "surrogateescape")  # a name that is not UTF-8 is hashed as is
+        h.update(name + b"\0" + str(len(data)).encode() + b"\0" + data)
     return "sha256:" + h.hexdigest()

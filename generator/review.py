@@ -71,9 +71,11 @@ def _read_scoped(
         blobs = {b.path: b for b in listed if b.path in want}
         if len(blobs) != len(missing):
             return None
-        raw = gitstore.read_blobs(root, [b.oid for b in blobs.values() if b.mode != "120000"])
+        raw = gitstore.read_blobs(
+            root, [b.oid for b in blobs.values() if not gitstore.refused(b.mode)]
+        )
         for rel, b in blobs.items():
-            files[rel] = unchanged[rel] = None if b.mode == "120000" else raw[b.oid]
+            files[rel] = unchanged[rel] = None if gitstore.refused(b.mode) else raw[b.oid]
     big = len(files) >= 2000  # the document cache pays for itself only on many files
     records, findings = load(files, PREFIX, cache if big else None, memo)
     return Side(records, findings, links, {}, (core, context))

@@ -49,7 +49,9 @@ def people_named(data) -> set[str]:
 def facts(kind: str, data: dict) -> tuple:
     """(kind, units, people, incidents, latest event) of one valid document.
 
-    A person's units are their current unit first, then every unit of their history.
+    A person's units are their current unit first, then every unit of their history. A
+    selection's are its own unit, then every unit its id could name (`qingxi-zhen-001`:
+    `qingxi`, `qingxi-zhen`), so that the unit files its id is checked against are loaded.
     """
     if kind == "person":
         units = (data["history"][-1]["unit"], *[s["unit"] for s in data["history"]])
@@ -58,6 +60,9 @@ def facts(kind: str, data: dict) -> tuple:
         units, people = (data["id"],), tuple(data["principal_leaders"])
     else:
         units = (data["unit"],) if "unit" in data else ()
+        if kind == "selection":
+            parts = data["id"].split("-")
+            units += tuple("-".join(parts[:n]) for n in range(1, len(parts)))
         people = tuple(sorted(people_named(data)))
     incidents = tuple(data["incidents"]) if kind == "case" else ()
     return (kind, units, people, incidents, latest_event(kind, data) or "")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from generator.audit import audit_site
 from generator.pipeline import check_dir
 
@@ -96,3 +98,128 @@ def test_audit_passes_a_built_site_and_fails_once_a_private_value_is_planted(min
     assert [(leak.site_file, rel(leak.source)) for leak in leaks] == [
         ("postings/appraisal-2025-hexi.html", "records/people/hx-003.yaml birth_date")
     ]
+
+
+# hx-003's birth date, 1990-02-01, planted in every form the site (or a template bug) could
+# write it; each is found and named by its record and field.
+BIRTH_DATE = [
+    "<td>1990-2-1</td>",
+    "<td>1990年2月1日</td>",  # the site's own date format
+    "<td>1990年02月01日</td>",
+    "<td>1990 年 2 月 1 日</td>",
+    "<td>1990/02/01</td>",
+    "<td>1990/2/1</td>",
+    "<td>1990.02.01</td>",
+    "<td>1990.2.1</td>",
+    "<td>19900201</td>",
+    "<td>一九九〇年二月一日</td>",
+    "<td>1990-0\u200b2-01</td>",  # split by a zero-width space
+    "<td>1990年\u2060２月\u200d1日</td>",
+    "<td>１９９０年２月１日</td>",  # full-width digits
+    "<td>&#49;990-02-01</td>",  # HTML entities
+    "<td>1990&#x5e74;2&#x6708;1&#x65e5;</td>",
+    "<td>1990&amp;#x5e74;2&amp;#x6708;1&amp;#x65e5;</td>",  # escaped twice
+    "<td>1990年<b>2</b>月1日</td>",  # split by markup
+    '<a href="/p?d=1990%E5%B9%B42%E6%9C%881%E6%97%A5">x</a>',  # percent-encoded
+    '<td title="1990/2/1">赵小明</td>',  # in an attribute
+]
+
+
+@pytest.mark.parametrize("page", BIRTH_DATE)
+def test_a_private_date_is_found_in_any_form(mini_repo, tmp_path, page):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "p.html").write_text(page, encoding="utf-8")
+    leaks = audit_site(site, records(mini_repo))
+    assert [(leak.site_file, rel(leak.source)) for leak in leaks] == [
+        ("p.html", "records/people/hx-003.yaml birth_date")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1990\\u5e742\\u67081\\u65e5",  # JSON escapes
+        "\\u0031\\u0039\\u0039\\u0030/2/1",
+        "1990\\/02\\/01",
+    ],
+)
+def test_a_private_date_escaped_in_json_is_found(mini_repo, tmp_path, text):
+    site = tmp_path / "site"
+    (site / "search").mkdir(parents=True)
+    (site / "search" / "search_index.json").write_text(
+        '{"docs": [{"text": "' + text + '"}]}', encoding="utf-8"
+    )
+    leaks = audit_site(site, records(mini_repo))
+    assert [rel(leak.source) for leak in leaks] == ["records/people/hx-003.yaml birth_date"]
+
+
+@pytest.mark.parametrize(
+    "name", ["sitemap.xml.gz", "assets/bundle.js", "double.gz"], ids=["gz", "misnamed", "twice"]
+)
+def test_a_private_value_inside_a_compressed_file_is_found(mini_repo, tmp_path, name):
+    import gzip
+
+    site = tmp_path / "site"
+    path = site / name
+    path.parent.mkdir(parents=True)
+    data = gzip.compress(b"<lastmod>1990/2/1</lastmod>")
+    path.write_bytes(gzip.compress(data) if name == "double.gz" else data)
+    leaks = audit_site(site, records(mini_repo))
+    assert [(leak.site_file, rel(leak.source)) for leak in leaks] == [
+        (name, "records/people/hx-003.yaml birth_date")
+    ]
+
+
+def test_a_compressed_file_too_large_to_read_is_reported(mini_repo, tmp_path, monkeypatch):
+    import gzip
+
+    import generator.audit
+
+    monkeypatch.setattr(generator.audit, "MAX_INFLATED", 1000)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "big.gz").write_bytes(gzip.compress(b" " * 1001))
+    (site / "bad.gz").write_bytes(b"\x1f\x8b not really gzip")
+    leaks = audit_site(site, records(mini_repo))
+    assert [leak.site_file for leak in leaks] == ["bad.gz", "big.gz"]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<p>内部核\u200b查记录的具体经过</p>",  # split by a zero-width space
+        "<p>内部核查\n记录的具体经过</p>",  # a line break
+        "<p>内部核查<br>记录的具体经过</p>",
+        "<p>内部&#26680;查记录的<span>具体</span>经过</p>",
+    ],
+)
+def test_a_private_text_split_or_escaped_is_found(mini_repo, tmp_path, page):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text(page, encoding="utf-8")
+    assert [rel(leak.source) for leak in audit_site(site, records(mini_repo))] == [
+        "records/incidents/2025/i-001.yaml facts"
+    ]
+
+
+def test_id_and_mobile_like_numbers_in_full_width_or_split_are_found(mini_repo, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text("１１０１０５１９４９１２３１００２Ｘ", encoding="utf-8")
+    (site / "b.html").write_text("139\u200b1234\u200b5678", encoding="utf-8")
+    sources = [(leak.site_file, leak.source) for leak in audit_site(site, records(mini_repo))]
+    assert sources == [
+        ("a.html", "疑似身份证号码 (resident-ID-like number)"),
+        ("b.html", "疑似手机号码 (mobile-like number)"),
+    ]
+
+
+def test_dates_that_are_not_private_pass(mini_repo, tmp_path):
+    # hx-003's birthday in another year, an impossible date, a posting date, a phone extension.
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.html").write_text(
+        "<p>1991年2月1日 1990/2/30 2026年1月20日 19900231 0745-6212380</p>", encoding="utf-8"
+    )
+    assert audit_site(site, records(mini_repo)) == []

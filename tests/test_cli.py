@@ -31,21 +31,29 @@ def test_errors_exit_one_with_every_finding(mini_repo, cli):
 
 def test_json_format_separates_errors_and_warnings(mini_repo, cli):
     break_person(mini_repo)
-    result = cli("validate", "--records", str(mini_repo / "records"), "--format", "json")
-    data = json.loads(result.output)
-    assert [(e["path"].rsplit("/", 3)[-2:], e["line"], e["rule"]) for e in data["errors"]][0] == (
-        ["people", "hx-003.yaml"],
-        9,
-        "history",
+    # As of 2026-01-10, the appraisal posted on 2026-01-20 is left out with a warning.
+    result = cli(
+        "validate",
+        "--records",
+        str(mini_repo / "records"),
+        "--format",
+        "json",
+        "--as-of",
+        "2026-01-10",
     )
-    # the person's December points are now in a unit the history does not name
-    assert [(w["rule"], w["severity"]) for w in data["warnings"]] == [("P1", "warning")]
+    data = json.loads(result.output)
+    assert [(e["path"].rsplit("/", 3)[-2:], e["line"], e["rule"]) for e in data["errors"]] == [
+        (["people", "hx-003.yaml"], 9, "history"),
+        # the person's December points are now in a unit the history does not name
+        (["12", "hexi.yaml"], 7, "unit"),
+    ]
+    assert [(w["rule"], w["severity"]) for w in data["warnings"]] == [("as_of", "warning")]
 
 
 def test_github_format_gives_annotations(mini_repo, cli):
     break_person(mini_repo)
     result = cli("validate", "--records", str(mini_repo / "records"), "--format", "github")
-    line = next(x for x in result.output.splitlines() if "hx-003" in x)
+    line = next(x for x in result.output.splitlines() if "people/hx-003.yaml" in x)
     assert line.startswith("::error file=") and ",line=9,col=22,title=history::" in line
 
 

@@ -92,7 +92,8 @@ def month(m: int, unit: str, entries: dict[str, list[tuple[str, float]]]) -> dic
     }
 
 
-def points_of(months: list[dict], people: list[dict]):
+def points_files(months: list[dict], people: list[dict]):
+    """The check of a small repository: units east and west, some people, some months."""
     files = {"policy/2025.yaml": policy()}
     files |= {
         f"units/{u}.yaml": {
@@ -107,7 +108,11 @@ def points_of(months: list[dict], people: list[dict]):
     }
     files |= {f"people/{p['id']}.yaml": p for p in people}
     files |= {f"points/2025/{m['month']:02}/{m['unit']}.yaml": m for m in months}
-    checked = check_files({k: json.dumps(v, ensure_ascii=False).encode() for k, v in files.items()})
+    return check_files({k: json.dumps(v, ensure_ascii=False).encode() for k, v in files.items()})
+
+
+def points_of(months: list[dict], people: list[dict]):
+    checked = points_files(months, people)
     assert [f for f in checked.findings if f.severity == "error"] == []
     return compute_points(checked.records), [f for f in checked.findings if f.rule == "P1"]
 
@@ -188,7 +193,7 @@ def test_p1_year_totals_follow_the_person_and_reach_tiers():
 
 
 @pytest.mark.parametrize(
-    ("extra", "warned"),
+    ("extra", "outside"),
     [
         (month(1, "west", {"c": [("work", 1)]}), True),  # c joins west on 1 February
         (month(2, "east", {"c": [("work", 1)]}), True),  # and leaves east that day
@@ -196,10 +201,11 @@ def test_p1_year_totals_follow_the_person_and_reach_tiers():
         (month(4, "east", {"e": [("work", 1)]}), True),
     ],
 )
-def test_p1_points_in_a_unit_the_person_was_not_in_that_month_are_a_warning(extra, warned):
+def test_p1_points_in_a_unit_the_person_was_not_in_that_month_are_an_error(extra, outside):
+    """A unit's points file may give points only to its own people (by the history)."""
     e = person("e", [("east", "2015-01-01", "2025-03-15"), ("west", "2025-03-15", None)])
-    _, findings = points_of(MONTHS + [extra], PEOPLE + [e])
+    findings = points_files(MONTHS + [extra], PEOPLE + [e]).findings
     path = f"records/points/2025/{extra['month']:02}/{extra['unit']}.yaml"
     assert [(f.path, f.rule, f.severity) for f in findings] == (
-        [(path, "P1", "warning")] if warned else []
+        [(path, "unit", "error")] if outside else []
     )

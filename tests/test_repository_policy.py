@@ -379,7 +379,7 @@ def test_publish_runs_daily_and_builds_only_the_public_site_as_of_today_in_shang
 def test_what_is_published_is_installed_from_the_hash_locked_requirements():
     (step,) = load_yaml(GITHUB / "actions" / "install-locked" / "action.yml")["runs"]["steps"]
     assert '--require-hashes --no-build-isolation -r "$lock"' in step["run"]
-    assert "--no-deps --no-build-isolation ." in step["run"]
+    assert "--no-deps --no-build-isolation -e ." in step["run"]
     for name in ("pr-check.yml", "publish.yml"):
         for job_id, job in jobs(name).items():
             runs = " ".join(s.get("run", "") for s in job.get("steps", []))

@@ -76,7 +76,9 @@ def test_every_appraisal_shape_validates(cli, mini_repo, tmp_path):
     east_2025 = top + [decided, t.excellent("p3"), t.failing("p1"), t.basic("p5")]
     east_2025 += [t.failing("low"), {"person": "p6", "ungraded": {"reason": "other"}}]
     files = t.files_of(
-        [t.person(f"p{i}") for i in range(1, 11)] + [t.person("low", rank="clerk")],
+        [t.person(f"p{i}") for i in range(1, 8)]
+        + [t.person(f"p{i}", unit="west") for i in (8, 9, 10)]  # west appraises its own
+        + [t.person("low", rank="clerk")],
         [
             t.appraisal_file(2024, "east", "2025-01-20", [t.failing("p1"), t.excellent("p4")]),
             # 7 graded: 3 slots; p4 and p7 take 2, p2 and p3 tie for the third

@@ -27,6 +27,7 @@ from .points import check_points
 from .policy import check_policy
 from .selection import check_selection_references, check_selection_years, check_selections
 from .tenure import check_tenure
+from .unit_ties import check_unit_ties
 
 
 def check_records(
@@ -37,7 +38,7 @@ def check_records(
     for doc in rec.policies.values():
         out += check_policy(doc)
     out += check_units(rec) + check_people(rec) + check_quotas(rec)
-    out += check_appraisals(rec, memo) + check_points(rec)
+    out += check_appraisals(rec, memo) + check_points(rec) + check_unit_ties(rec)
     out += check_selection_references(rec) + check_incidents(rec) + check_case_references(rec)
     out += check_ids(rec)
     if as_of is not None:

@@ -1,18 +1,17 @@
-"""Checks of monthly points (P1): people, classes, one entry a person, in the unit that month."""
+"""Checks of monthly points (P1): people, classes, one entry a person.
+
+That each person belongs to the file's unit that month is checked with the other files of a
+unit (`unit_ties`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from ..dates import add_months
-from ..findings import Finding, error_at, warning_at
+from ..findings import Finding, error_at
 from ..model import Records
-from ..rules.shared import served_in
 
 
 def check_points(rec: Records) -> list[Finding]:
     out = []
-    for (year, month, uid), doc in sorted(rec.points.items()):
+    for (year, _month, uid), doc in sorted(rec.points.items()):
         if uid not in rec.units:
             out.append(error_at(doc, ("unit",), "unit", f"单位 {uid} 不存在 (unknown unit)"))
         policy = rec.policies[year].data if year in rec.policies else None
@@ -46,18 +45,6 @@ def check_points(rec: Records) -> list[Finding]:
                     )
                 )
             seen.add(e["person"])
-            person = rec.people.get(e["person"])
-            first = dt.date(year, month, 1)
-            if person and not served_in(person.data, uid, first, add_months(first, 1)):
-                out.append(
-                    warning_at(
-                        doc,
-                        ("entries", n, "person"),
-                        "P1",
-                        "任职经历显示该人员本月不在本单位 (person not in this unit that month)",
-                        "核对单位或补充任职经历",
-                    )
-                )
             for m, item in enumerate(e["items"]):
                 if item["class"] not in classes:
                     out.append(
