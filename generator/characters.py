@@ -14,6 +14,7 @@ feeds in a decoded value, for multi-line texts; nothing in a key.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -47,3 +48,17 @@ def printable(text: str) -> str:
     """`text` with every unwanted character, tabs and line breaks written as an escape
     (`\\n`, `\\x1b`, `\\u202e`), so that it shows as one line of what it really holds."""
     return IN_KEY.sub(_escape, text)
+
+
+def _json_escape(m: re.Match) -> str:
+    code = ord(m.group())
+    if code > 0xFFFF:  # JSON writes a character beyond the BMP as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_text(value, indent: int | None = 2) -> str:
+    """JSON for a terminal or a log: Chinese as it is, and what `json.dumps` leaves raw (C1
+    controls, bidi and invisible characters, lone surrogates) as \\u escapes too."""
+    return IN_TEXT.sub(_json_escape, json.dumps(value, ensure_ascii=False, indent=indent))

@@ -7,12 +7,12 @@ place, `CadreGroup.invoke`; a traceback is never a user's answer.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
+from .characters import json_text, printable
 from .cli_common import AS_OF, FORMAT, RECORDS, parse_as_of, require_dir
 from .cli_site import build, serve
 from .errors import CadreError
@@ -137,7 +137,7 @@ def diff(base: str, head: str, as_of: str | None, fmt: str, link_base: str | Non
     cache = open_source(root / "records").cache
     d, base_side, head_side = revision_diff(root, base, head, day, cache)
     if fmt == "json":
-        click.echo(json.dumps(to_json(d), ensure_ascii=False, indent=2))
+        click.echo(json_text(to_json(d)))
     else:
         click.echo(
             to_markdown(
@@ -180,10 +180,10 @@ def log(record_id: str, records_dir: Path, fmt: str) -> None:
     relpaths = [p.resolve().relative_to(root).as_posix() for p in paths]
     logs = {rel: record_log(root, rel) for rel in relpaths}
     if fmt == "json":
-        click.echo(json.dumps(logs, ensure_ascii=False, indent=2))
+        click.echo(json_text(logs))
         return
     for path, entries in logs.items():
-        click.echo(f"{path}")
+        click.echo(printable(path))
         if not entries:
             click.echo("  （尚未提交 not committed yet）")
         for e in entries:
@@ -192,9 +192,10 @@ def log(record_id: str, records_dir: Path, fmt: str) -> None:
                 if e["fields"]
                 else {"created": "新建", "deleted": "删除"}.get(e["change"], "")
             )
-            click.echo(f"  {e['commit'][:10]} {e['date'][:10]} {e['author']}: {e['subject']}")
+            who, what = printable(e["author"]), printable(e["subject"])
+            click.echo(f"  {e['commit'][:10]} {e['date'][:10]} {who}: {what}")
             if fields:
-                click.echo(f"      {fields}")
+                click.echo(f"      {printable(fields)}")
 
 
 @main.group("export")

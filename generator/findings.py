@@ -13,10 +13,9 @@ so no finding can end its own line or start another command.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 
-from .characters import IN_TEXT, printable
+from .characters import json_text, printable
 
 
 @dataclass(frozen=True, order=True)
@@ -77,28 +76,15 @@ def _github_property(text: str) -> str:
     return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _json_escape(m) -> str:
-    code = ord(m.group())
-    if code > 0xFFFF:  # JSON writes a character beyond the BMP as a surrogate pair
-        code -= 0x10000
-        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-    return f"\\u{code:04x}"
-
-
 def report(findings: list[Finding], fmt: str) -> str:
     """Render findings as `text`, `json` or `github` workflow annotations."""
     findings = sort_findings(findings)
     errors = [f for f in findings if f.severity == "error"]
     warnings = [f for f in findings if f.severity == "warning"]
     if fmt == "json":
-        text = json.dumps(
-            {"errors": [asdict(f) for f in errors], "warnings": [asdict(f) for f in warnings]},
-            ensure_ascii=False,
-            indent=2,
+        return json_text(
+            {"errors": [asdict(f) for f in errors], "warnings": [asdict(f) for f in warnings]}
         )
-        # The same JSON, with what json.dumps leaves raw (C1 controls, bidi and invisible
-        # characters, lone surrogates) written as \\u escapes too; it escapes the rest itself.
-        return IN_TEXT.sub(_json_escape, text)
     if fmt == "github":
         lines = []
         for f in findings:

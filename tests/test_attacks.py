@@ -681,3 +681,27 @@ def test_a_file_name_that_is_not_utf8_is_shown_as_escapes(county, cli):
     result = cli("diff", "main", "HEAD")
     assert result.exit_code == 1
     assert "`records/people/bad\\udcff.yaml:1:1`" in result.output
+
+
+def test_cadre_log_shows_a_commit_subject_and_author_as_what_they_hold(county, cli):
+    # a commit message is written by whoever made the commit: an escape sequence or a
+    # right-to-left override in it must reach the terminal as escapes, not act there
+    replace(county, "people/hx-003.yaml", "1990-02-01", "1990-03-01")
+    git(county, "commit", "-q", "-am", "更正\x1b[2J\u202e出生日期")
+    text = cli("log", "hx-003").output
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "\\x1b[2J\\u202e" in text
+    data = cli("log", "hx-003", "--format", "json").output
+    assert "\u202e" not in data and "\\u202e" in data
+    assert (
+        json.loads(data)["records/people/hx-003.yaml"][0]["subject"] == "更正\x1b[2J\u202e出生日期"
+    )
+
+
+def test_the_json_diff_escapes_what_json_leaves_raw(county, cli):
+    git(county, "checkout", "-q", "-b", "named")
+    put(county, "units/a\u202eb.yaml", "id: x\n")  # a file name the loader refuses
+    git(county, "add", "-A")
+    git(county, "commit", "-q", "-m", "文件名")
+    out = cli("diff", "main", "HEAD", "--format", "json").output
+    assert "\u202e" not in out and "\\u202e" in out

@@ -86,3 +86,18 @@ def test_a_policy_change_checks_everything(county, tmp_path, monkeypatch):
     after = texts(validated(open_source(records)))
     assert calls == [1]
     assert after == full(records)
+
+
+def test_a_link_or_a_nested_repository_added_after_is_found_as_a_full_check_finds_it(
+    county, tmp_path
+):
+    repo = tmp_path / "repo"
+    shutil.copytree(county, repo)
+    records = repo / "records"
+    validated(open_source(records))
+    (records / "people" / "linked.yaml").symlink_to(records / "people" / "p000001.yaml")
+    (records / "cases" / "nested" / ".git").mkdir(parents=True)
+    after = texts(validated(open_source(records)))
+    assert after == full(records)
+    assert any("people/linked.yaml" in t for t in after)
+    assert any("cases/nested" in t for t in after)
