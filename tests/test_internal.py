@@ -214,8 +214,9 @@ def test_the_audit_fails_on_the_internal_view(internal_site):
     result = CliRunner().invoke(main, ["audit-site", str(internal_site), "--records", str(DEMO)])
     assert result.exit_code == 1
     assert "内部工作台" in result.output
-    # the dossiers hold private facts of findings: the audit finds them as leaks too
-    assert "facts" in result.output
+    # the dossiers hold private facts of findings and birth dates (written 1986年11月7日):
+    # the audit finds them as leaks too
+    assert "facts" in result.output and "birth_date" in result.output
 
 
 def test_serving_the_internal_view_listens_on_the_loopback_address_only(internal_site, monkeypatch):
