@@ -141,6 +141,18 @@ def compute(rec: Records, as_of: dt.date, source: dict) -> dict:
     return results
 
 
+def compute_for_checks(rec: Records, as_of: dt.date) -> dict:
+    """Only what the checks after computing read (`checks.check_results`): the appraisals
+    with the grades F3 and F5 force, their consequences, and the selections. Validation
+    needs no more, and at a province's scale the rest (points, postings, tenure, the
+    watch list) is most of the time and memory of computing."""
+    handled = compute_handling(rec, as_of)
+    appraisals, _ = compute_appraisals(rec, as_of, handled.forced_grades)
+    actions, _ = consequences(appraisals, rec)
+    selections, _ = compute_selections(rec, as_of)
+    return {"appraisals": appraisals, "actions": actions, "selections": selections}
+
+
 def for_year(results: dict, year: int) -> dict:
     """The results of one year (`cadre compute --year`): appraisals, points and postings of
     that year, and the actions, selections and alerts dated in it. Undated alerts and all

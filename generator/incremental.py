@@ -101,7 +101,7 @@ def _full(source: Source, stats: dict, as_of: dt.date | None) -> State:
     displayed = [f"{source.prefix}/{rel}" for rel in files]
     checked = check(rec, load_findings, displayed, as_of)
     try:
-        _, findings = compute_checked(checked, {})
+        _, findings = compute_checked(checked, {}, whole=False)
     except ValidationFailed as e:
         findings = e.findings
     links = links_of(rec, files, {f.path for f in load_findings})
@@ -147,7 +147,7 @@ def _scoped(source: Source, state: State, files: dict, changed: dict, as_of) -> 
     if big and source.cache is not None:
         source.cache.save()
     side = Side(records, load_findings, links, {}, (core, context), source.prefix)
-    _, fresh = scoped_results(side, units, day, {})
+    _, fresh = scoped_results(side, units, day, {}, whole=False)
     cut = len(source.prefix) + 1
     redone = core | links.failed | state.links.failed | paths
     if any(f["path"][cut:] not in files and f["path"][cut:] not in paths for f in fresh):

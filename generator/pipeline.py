@@ -16,7 +16,7 @@ from pathlib import Path
 from . import gitstore
 from .cache import DocumentCache, load_stored, results_path, store
 from .checks import check_records, check_results
-from .compute import compute
+from .compute import compute, compute_for_checks
 from .errors import CadreError
 from .findings import Finding, error, has_errors, report, sort_findings
 from .model import Records, as_of_view, default_as_of, load_records
@@ -139,16 +139,22 @@ def check_dir(source: Source | Path, as_of: dt.date | None = None) -> Checked:
     return check_files(source.files, as_of, source.prefix, source.cache)
 
 
-def compute_checked(checked: Checked, source: dict) -> tuple[dict, list[Finding]]:
+def compute_checked(
+    checked: Checked, source: dict, whole: bool = True
+) -> tuple[dict, list[Finding]]:
     """Compute from checked records, then check the results; raise ValidationFailed rather
-    than compute from records with errors."""
+    than compute from records with errors. Without `whole`, only what the checks read is
+    computed (`compute.compute_for_checks`): the findings are the same, the results partial."""
     if has_errors(checked.findings):
         raise ValidationFailed(checked.findings)
     if checked.as_of is None:
         where = checked.records.prefix or "records"
         message = "记录中没有任何事件日期，请用 --as-of 指定基准日 (no event dates; pass --as-of)"
         raise ValidationFailed([error(where, 1, 1, "as_of", message)])
-    results = compute(checked.records, checked.as_of, source)
+    if whole:
+        results = compute(checked.records, checked.as_of, source)
+    else:
+        results = compute_for_checks(checked.records, checked.as_of)
     after = check_results(checked.records, results, checked.as_of)
     findings = sort_findings(checked.findings + after)
     results["findings"] = [f.__dict__ for f in findings]
@@ -190,7 +196,8 @@ def check_and_compute(
         records, results, findings = checked.records, None, checked.findings
         if not has_errors(findings):
             try:
-                results, findings = compute_checked(checked, {})
+                results, findings = compute_checked(checked, {}, need_results)
+                results = results if need_results else None
             except ValidationFailed as e:
                 findings = e.findings
         if stem:

@@ -45,9 +45,10 @@ def patched_links(
 
 
 def scoped_results(
-    side: Side, units: set[str] | None, as_of: dt.date | None, memo: dict
+    side: Side, units: set[str] | None, as_of: dt.date | None, memo: dict, whole: bool = True
 ) -> tuple[dict, list[dict]]:
-    """Check and compute one side: everything, or the core of the affected units.
+    """Check and compute one side: everything, or the core of the affected units (without
+    `whole`, only what the checks read: see `pipeline.compute_checked`).
 
     Findings of context records are left out: nothing they depend on changed, so whoever
     asks already has them.
@@ -65,7 +66,7 @@ def scoped_results(
     displayed = [f"{side.prefix}/{rel}" for rel in files]
     checked = check(records, side.load_findings, displayed, as_of, memo)
     try:
-        results, findings = compute_checked(checked, side.source)
+        results, findings = compute_checked(checked, side.source, whole)
     except ValidationFailed as e:
         results, findings = {}, e.findings
     return results, [f.__dict__ for f in findings if f.path[cut:] not in context]
