@@ -81,7 +81,11 @@ def _appraisal(policy: dict, body: dict) -> tuple[list[dict], list[dict]]:
     if grading:
         pool = "、".join(POOL_PARTS.get(p, p) for p in grading.get("pool", []))
         base = "定等次" if grading.get("excellent_base") == "graded" else "参加考核"
-        excellent = f"得分不低于{_number(grading['excellent_min'])}分，" if "excellent_min" in grading else ""
+        excellent = (
+            f"得分不低于{_number(grading['excellent_min'])}分，"
+            if "excellent_min" in grading
+            else ""
+        )
         figures.append(
             {
                 "label": "优秀",
@@ -106,9 +110,7 @@ def _appraisal(policy: dict, body: dict) -> tuple[list[dict], list[dict]]:
             if key in grading
         ]
         if below:
-            text = "；".join(
-                f"低于{_number(grading[k])}分为{GRADE_LABELS[g]}" for k, g in below
-            )
+            text = "；".join(f"低于{_number(grading[k])}分为{GRADE_LABELS[g]}" for k, g in below)
             figures.append({"label": "等次分数线", "text": text})
         if grading.get("min_months_in_post"):
             figures.append(

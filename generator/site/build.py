@@ -26,6 +26,7 @@ from ..errors import CadreError
 from ..findings import Finding, has_errors
 from ..model import Records
 from ..pipeline import Source, ValidationFailed, check_and_compute
+from .feed import FEED
 from .pages import (
     REUSABLE,
     PageStore,
@@ -37,7 +38,6 @@ from .pages import (
     read_search,
     write_search,
 )
-from .feed import FEED
 from .project import project
 from .render import TEMPLATES, navigation, render_docs, repo_url, search_words
 

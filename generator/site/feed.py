@@ -33,9 +33,9 @@ def atom_feed(view: dict) -> bytes:
     site = view.get("site", {})
     base = (site.get("site_url") or "").rstrip("/")
     name = site.get("name") or "干部能上能下公示"
-    namespace = uuid.uuid5(uuid.NAMESPACE_URL, "urn:cadre-records:" + "|".join(
-        u["id"] for u in view["units"]
-    ))
+    namespace = uuid.uuid5(
+        uuid.NAMESPACE_URL, "urn:cadre-records:" + "|".join(u["id"] for u in view["units"])
+    )
     postings = sorted(view["postings"], key=lambda p: (p["start"], p["id"]), reverse=True)
     postings = postings[:NEWEST]
 

@@ -194,7 +194,9 @@ def project(rec: Records, results: dict, history: dict | None = None) -> dict:
             "digest": source.get("digest"),
             "in_git": history is not None,
             # when a commit last changed any record (HEAD may change only code)
-            "updated": max((d for changes in (history or {}).values() for _, d in changes), default=None),
+            "updated": max(
+                (d for changes in (history or {}).values() for _, d in changes), default=None
+            ),
         },
         "years": sorted({p["year"] for p in postings}, reverse=True),
         "units": units,
