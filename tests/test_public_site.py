@@ -341,6 +341,20 @@ def test_every_page_says_it_is_in_simplified_chinese(site):
         assert '<html lang="zh-CN"' in page.read_text(encoding="utf-8"), page
 
 
+def test_no_page_of_a_build_outside_git_shows_english(site):
+    """The browser test reads the demo county, kept in git; this build is not in git."""
+    allowed = re.compile(r"[A-Z][0-9]{1,2}|JSON|CSV|Atom|UTF-8")
+    english = {}
+    for page in sorted(site.rglob("*.html")):
+        raw = page.read_text(encoding="utf-8")
+        body = raw[raw.index("<body") :]
+        body = re.sub(r"<(script|style|details)\b.*?</\1>", " ", body, flags=re.S)
+        words = re.findall(r"[A-Za-z][A-Za-z0-9_.-]*", html.unescape(re.sub(r"<[^>]+>", " ", body)))
+        if odd := sorted({w for w in words if not allowed.fullmatch(w)}):
+            english[page.relative_to(site).as_posix()] = odd
+    assert english == {}
+
+
 def test_the_404_page_is_in_chinese(site):
     text = text_of(site / "404.html")
     assert "页面不存在" in text and "Not found" not in text

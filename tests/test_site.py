@@ -627,7 +627,7 @@ def test_posting_pages_list_the_commits_that_changed_their_records(site_repo, tm
 
 def test_a_build_outside_git_says_so(built):
     page = Page((built / "postings" / "decision-case-001.html").read_text(encoding="utf-8")).plain()
-    assert "本次构建不在 git 仓库中" in page
+    assert "本次生成网站的记录不在版本库中" in page
 
 
 # ---------------------------------------------------------------- the projection alone

@@ -113,7 +113,7 @@ def _svg(width: int, height: int, caption: str, desc: str) -> str:
 
 def grade_bars(units: list[dict], grades: list[dict], caption: str) -> Markup:
     """Stacked bars, one a unit: how many were appraised and in each grade."""
-    width, bar_h, gap, label_w, legend_h = 560, 20, 10, 150, 28
+    width, bar_h, gap, label_w, legend_h = 440, 20, 10, 130, 28
     top = max((u["appraised"] for u in units), default=0) or 1
     plot_w = width - label_w - 50
     height = legend_h + len(units) * (bar_h + gap) + gap
@@ -123,14 +123,14 @@ def grade_bars(units: list[dict], grades: list[dict], caption: str) -> Markup:
         for u in units
     )
     svg = [_svg(width, height, caption, desc)]
-    x = label_w
+    x = 0
     for g in grades:  # the legend
         colour = GRADE_COLOURS.get(g["key"], "#757575")
         svg.append(
             f'<rect x="{x}" y="6" width="12" height="12" fill="{colour}"/>'
             f'<text x="{x + 16}" y="17">{md_escape(g["label"])}</text>'
         )
-        x += 16 + 14 * len(g["label"]) + 14
+        x += 16 + 13 * len(g["label"]) + 12
     for n, u in enumerate(units):
         y = legend_h + gap + n * (bar_h + gap)
         svg.append(
@@ -153,17 +153,17 @@ def grade_bars(units: list[dict], grades: list[dict], caption: str) -> Markup:
 
 def updown_chart(units: list[dict], caption: str) -> Markup:
     """Paired bars, one pair a unit: how many went up and how many went down."""
-    width, bar_h, gap, label_w, legend_h = 560, 14, 12, 150, 28
+    width, bar_h, gap, label_w, legend_h = 440, 14, 12, 130, 28
     top = max([u["up"] for u in units] + [u["down"] for u in units] + [1])
     plot_w = width - label_w - 60
     height = legend_h + len(units) * (2 * bar_h + gap) + gap
     desc = "；".join(f"{u['unit_name']}上{u['up']}人次、下{u['down']}人次" for u in units)
     svg = [
         _svg(width, height, caption, desc),
-        f'<rect x="{label_w}" y="6" width="12" height="12" fill="#2e7d32"/>'
-        f'<text x="{label_w + 16}" y="17">上（竞争上岗当选）</text>'
-        f'<rect x="{label_w + 170}" y="6" width="12" height="12" fill="#c62828"/>'
-        f'<text x="{label_w + 186}" y="17">下（降职、免职、调整等）</text>',
+        '<rect x="0" y="6" width="12" height="12" fill="#2e7d32"/>'
+        '<text x="16" y="17">上（竞争上岗当选）</text>'
+        '<rect x="160" y="6" width="12" height="12" fill="#c62828"/>'
+        '<text x="176" y="17">下（降职、免职、调整等）</text>',
     ]
     for n, u in enumerate(units):
         y = legend_h + gap + n * (2 * bar_h + gap)
