@@ -131,7 +131,9 @@ def serve(
         out = _build(records_dir, out, as_of, audience)
     if not (out / "index.html").is_file():
         raise click.UsageError(f"{out} 中没有网站，请先运行 cadre build (no site in {out})")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    from .site.serve import SiteHandler
+
+    handler = functools.partial(SiteHandler, directory=str(out))
     try:
         server = http.server.ThreadingHTTPServer((LOOPBACK, port), handler)
     except OSError as e:

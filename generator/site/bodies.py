@@ -104,6 +104,7 @@ def appraisal_body(rec: Records, results: dict, posting: dict) -> dict:
         {
             "name": name_of(rec, a["person"]),
             "rule": a["rule"],
+            "type": a["type"],
             "label": a.get("label", a["type"]),
             "effective": a["effective"],
             "until": a["until"],
@@ -351,6 +352,7 @@ def decision_body(rec: Records, results: dict, posting: dict, as_of: str) -> dic
             else ""
         ),
         "outcome": OUTCOME_LABELS.get(outcome, outcome),
+        "outcome_type": outcome,
         "decided_outcome": (
             OUTCOME_LABELS.get(decision["outcome"], "") if outcome != decision["outcome"] else ""
         ),
@@ -360,5 +362,5 @@ def decision_body(rec: Records, results: dict, posting: dict, as_of: str) -> dic
         "later": later,
         "rule": action["rule"] if action else "F6",
         "clause": action["basis"]["clause"] if action else "",
-        "policy": {"title": policy.get("title", ""), "basis": policy.get("basis", "")},
+        "fit": dict(action["basis"]["fit"]) if action and action["basis"].get("fit") else None,
     }

@@ -26,6 +26,7 @@ from ..errors import CadreError
 from ..findings import Finding, has_errors
 from ..model import Records
 from ..pipeline import Source, ValidationFailed, check_and_compute
+from .feed import FEED
 from .pages import (
     REUSABLE,
     PageStore,
@@ -38,7 +39,7 @@ from .pages import (
     write_search,
 )
 from .project import project
-from .render import TEMPLATES, navigation, render_docs, search_words
+from .render import TEMPLATES, navigation, render_docs, repo_url, search_words
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BASE_CONFIG = ROOT / "mkdocs.yml"
@@ -63,6 +64,8 @@ class Audience:
     detail_pages: tuple[str, ...]  # the folders of pages outside the navigation
     site_name: str | None = None  # replaces mkdocs.yml's, when set
     extra_css: tuple[str, ...] = ()  # stylesheets beside mkdocs.yml's
+    extra_javascript: tuple[str, ...] = ()  # scripts of the docs folder, on every page
+    feed: str | None = None  # the Atom feed every page's head links to
     reuse_pages: bool = False  # keep built detail pages between builds (see `pages`)
 
 
@@ -75,16 +78,33 @@ PUBLIC = Audience(
     navigation=navigation,
     words=search_words,
     detail_pages=("postings/",),
+    extra_javascript=("javascripts/site.js",),
+    feed=FEED,
     reuse_pages=True,
 )
 MARKER = PUBLIC.marker
 MARKERS = {PUBLIC.marker: PUBLIC.name, ".cadre-internal": "internal"}
 
 
-def base_config(records_dir: Path) -> Path:
+def base_config(records_dir: Path | None = None) -> dict:
     """The repository's own mkdocs.yml beside its records (a county's title), else the tool's."""
-    own = records_dir.resolve().parent / "mkdocs.yml"
-    return own if own.is_file() else BASE_CONFIG
+    own = records_dir.resolve().parent / "mkdocs.yml" if records_dir else None
+    path = own if own and own.is_file() else BASE_CONFIG
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def site_facts(config: dict) -> dict:
+    """What the pages say about the site itself: its name, address and records repository.
+
+    `repo_url` names the records repository when it is public: pages then link each
+    revision of the records they state. It is read here and kept from mkdocs, whose theme
+    would otherwise ask the repository's host for its star count on every page view.
+    """
+    return {
+        "name": config.get("site_name"),
+        "site_url": config.get("site_url"),
+        "repo_url": repo_url(config.get("repo_url")),
+    }
 
 
 def mkdocs_config(
@@ -92,16 +112,21 @@ def mkdocs_config(
     nav: list,
     userdict: Path,
     audience: Audience = PUBLIC,
-    base: Path = BASE_CONFIG,
+    base: dict | None = None,
 ) -> dict:
     """The base mkdocs.yml with the generated parts: docs folder, navigation, theme overrides."""
-    config = yaml.safe_load(base.read_text(encoding="utf-8"))
+    config = dict(base if base is not None else base_config())
+    for key in ("repo_url", "repo_name", "edit_uri"):  # see `site_facts`
+        config.pop(key, None)
     config["docs_dir"] = str(docs_dir)
     config["nav"] = nav
     config["not_in_nav"] = "".join(f"/{folder}\n" for folder in audience.detail_pages)
     if audience.site_name:
         config["site_name"] = audience.site_name
     config["extra_css"] = [*config.get("extra_css", []), *audience.extra_css]
+    config["extra_javascript"] = [*config.get("extra_javascript", []), *audience.extra_javascript]
+    if audience.feed:
+        config["extra"] = {**config.get("extra", {}), "feed": audience.feed}
     config["theme"]["custom_dir"] = str(TEMPLATES / "overrides")
     plugins = []
     for plugin in config.get("plugins", []):
@@ -280,6 +305,9 @@ def build_site(
         raise ValidationFailed(findings)
     history = gitstore.records_history(source.records_dir)
     view = audience.view(records, results, history.files if history else None)
+    base = base_config(source.records_dir)
+    if "site" in view:
+        view["site"] = site_facts(base)
     docs = audience.render(view)
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -299,7 +327,7 @@ def build_site(
                 audience.navigation(view),
                 userdict,
                 audience,
-                base_config(source.records_dir),
+                base,
             )
             keep = source.cache_dir and audience.reuse_pages
             reused = run_mkdocs_reusing(

@@ -5,7 +5,7 @@ posting has ended its page no longer changes. mkdocs renders every page on every
 (about 40 ms a page with Chinese search), so `cadre build` keeps each posting page's HTML
 and search entries in the cache, keyed by everything that page's output depends on: its
 Markdown, its path, and the *frame* (the mkdocs configuration with the navigation, the
-search dictionary, the theme overrides and stylesheet, the installed mkdocs and
+search dictionary, the theme overrides, stylesheets and scripts, the installed mkdocs and
 mkdocs-material, and this code's version). A page whose key is known is handed to mkdocs
 as an excluded document (so links to it still resolve and are still checked) and its
 stored output is put back afterwards; every other page is built and then stored.
@@ -46,11 +46,11 @@ def frame_key(config: dict, userdict: str) -> str:
     ]
     h.update(json.dumps(portable, sort_keys=True, ensure_ascii=False).encode())
     h.update(userdict.encode())
-    for f in sorted((ROOT / "site_templates" / "overrides").rglob("*")) + [
-        ROOT / "site_templates" / "stylesheets" / "site.css"
-    ]:
-        if f.is_file():
-            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    templates = ROOT / "site_templates"
+    for folder in ("overrides", "stylesheets", "javascripts"):
+        for f in sorted((templates / folder).rglob("*")):
+            if f.is_file():
+                h.update(f.relative_to(templates).as_posix().encode() + b"\0" + f.read_bytes())
     h.update(f"{installed('mkdocs')}|{installed('mkdocs-material')}|{code_version()}".encode())
     return h.hexdigest()
 

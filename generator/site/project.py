@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ..labels import POSTING_KINDS, UNIT_KINDS
 from ..model import Records
+from .basis import posting_basis
 from .bodies import appraisal_body, decision_body, name_of, points_body, selection_body
 
 
@@ -170,7 +171,8 @@ def project(rec: Records, results: dict, history: dict | None = None) -> dict:
         else:
             body = decision_body(rec, part(p), p, as_of)
         if body is not None:
-            postings.append(_head(rec, p, history) | {"body": body})
+            head = _head(rec, p, history)
+            postings.append(head | {"body": body, "basis": posting_basis(rec, p, body)})
     source = results.get("source", {})
     units = [
         {
@@ -183,12 +185,18 @@ def project(rec: Records, results: dict, history: dict | None = None) -> dict:
     ]
     return {
         "as_of": as_of,
+        # The site's name, address and records repository: `build` fills them in from mkdocs.yml.
+        "site": {"name": None, "site_url": None, "repo_url": None},
         "source": {
             "commit": source.get("commit"),
             "date": source.get("date"),
             "dirty": source.get("dirty"),
             "digest": source.get("digest"),
             "in_git": history is not None,
+            # when a commit last changed any record (HEAD may change only code)
+            "updated": max(
+                (d for changes in (history or {}).values() for _, d in changes), default=None
+            ),
         },
         "years": sorted({p["year"] for p in postings}, reverse=True),
         "units": units,

@@ -16,12 +16,17 @@ from pathlib import Path, PurePosixPath
 import jinja2
 from markupsafe import Markup
 
-from .charts import grade_chart, points_chart
+from .charts import grade_bars, grade_chart, points_chart, updown_chart
 from .escape import cn_date, md_escape
+from .feed import atom_feed
 from .project import posting_rows
+from .stats import statistics
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES = ROOT / "site_templates"
+
+# Files of site_templates/ copied as they are into every public build.
+ASSETS = ("stylesheets/site.css", "javascripts/site.js")
 
 _LINK = re.compile(r"[a-z0-9][a-z0-9/._-]*\Z")
 
@@ -36,11 +41,66 @@ def link(context, target: str) -> Markup:
     return Markup("../" * depth + target)
 
 
-def status(posting: dict) -> Markup:
-    """The posting's state on the as-of date, as a badge."""
+@jinja2.pass_context
+def href(context, target: str) -> Markup:
+    """`link` for raw HTML: the page a Markdown file becomes (`.md` -> `.html`).
+
+    mkdocs rewrites links only in Markdown; tables and cards written as HTML link to the
+    built page directly (the site uses `use_directory_urls: false`).
+    """
+    url = link(context, target)
+    return Markup(url[: -len(".md")] + ".html") if url.endswith(".md") else url
+
+
+@jinja2.pass_context
+def status(context, posting: dict) -> Markup:
+    """The posting's state on the as-of date, as a badge.
+
+    An open posting's badge carries the last day of its period and the as-of date, so that
+    the page's script (javascripts/site.js) can tell on a later day that it has ended; a
+    closed posting's badge carries neither, so its page stays the same from day to day.
+    """
     if posting["open"]:
-        return Markup('<span class="posting-status posting-status--open">公示中</span>')
+        return Markup(
+            '<span class="posting-status posting-status--open" data-end="{}" data-as-of="{}">'
+            "公示中</span>"
+        ).format(posting["end"], context["view"]["as_of"])
     return Markup('<span class="posting-status">公示期已结束</span>')
+
+
+_REPO_URL = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~-]+)*\Z")
+_COMMIT = re.compile(r"[0-9a-f]{7,64}\Z")
+
+
+def repo_url(value) -> str | None:
+    """The records repository's address from mkdocs.yml, when it is a plain https address."""
+    if not value:
+        return None
+    url = str(value).rstrip("/")
+    if not _REPO_URL.match(url):
+        raise ValueError(f"repo_url must be a plain https address, not {value!r}")
+    return url
+
+
+@jinja2.pass_context
+def revision(context, commit: str) -> Markup:
+    """The address of one commit of the records repository (`repo_url` + /commit/ + id)."""
+    if not _COMMIT.match(commit):
+        raise ValueError(f"unexpected commit id {commit!r}")
+    return Markup(f"{context['view']['site']['repo_url']}/commit/{commit}")
+
+
+def period(posting: dict) -> Markup:
+    """A posting's period for a table cell: each date kept on one line."""
+    return Markup('<span class="date">{}</span>至<span class="date">{}</span>').format(
+        cn_date(posting["start"]), cn_date(posting["end"])
+    )
+
+
+def tel(phone: str) -> Markup:
+    """A phone number as a link that a phone dials: digits only in the address."""
+    digits = "".join(c for c in str(phone) if c.isdigit() or c == "+")
+    return Markup('<a href="tel:{}">{}</a>').format(digits, md_escape(phone))
 
 
 def _refused(name: str):
@@ -68,9 +128,15 @@ def environment() -> jinja2.Environment:
     for name in ("safe", "tojson", "xmlattr", "urlize"):
         env.filters[name] = _refused(name)
     env.globals["link"] = link
+    env.globals["href"] = href
     env.globals["status"] = status
+    env.globals["tel"] = tel
+    env.globals["period"] = period
+    env.globals["revision"] = revision
     env.globals["grade_chart"] = grade_chart
     env.globals["points_chart"] = points_chart
+    env.globals["grade_bars"] = grade_bars
+    env.globals["updown_chart"] = updown_chart
     return env
 
 
@@ -145,6 +211,8 @@ def render_docs(view: dict) -> dict[str, bytes]:
         page(f"postings/{p['id']}.md", "posting.md.j2", p=p)
         files[f"data/{p['id']}.json"] = _json(_download(p, view["source"]))
         files[f"data/{p['id']}.csv"] = _csv(posting_rows(p))
+    page("stats.md", "stats.md.j2", stats=statistics(view))
+    files["feed.xml"] = atom_feed(view)
     page("data/index.md", "data.md.j2")
     files["data/postings.json"] = _json(
         {
@@ -154,16 +222,18 @@ def render_docs(view: dict) -> dict[str, bytes]:
         }
     )
     files["data/public.json"] = _json(view)
-    files["stylesheets/site.css"] = (TEMPLATES / "stylesheets" / "site.css").read_bytes()
+    for asset in ASSETS:
+        files[asset] = (TEMPLATES / asset).read_bytes()
     return files
 
 
 def navigation(view: dict) -> list:
-    """Short navigation: home, years, units, data. Postings are reached from these pages."""
+    """Short navigation: home, years, units, statistics, data. Postings are reached from these pages."""
     return [
         {"首页": "index.md"},
         {"公示归档": ["archive/index.md"] + [f"archive/{y}.md" for y in view["years"]]},
         {"单位": ["units/index.md"] + [f"units/{u['id']}.md" for u in view["units"]]},
+        {"统计": "stats.md"},
         {"数据下载": "data/index.md"},
     ]
 
