@@ -814,10 +814,10 @@ DEMO = Path(__file__).resolve().parent.parent / "records"
 
 
 @pytest.mark.skipif(not (DEMO / "policy").is_dir(), reason="demo records not written yet")
-def test_demo_county_handling_and_tenure_have_no_errors_and_leak_nothing_private():
+def test_demo_county_handling_and_tenure_have_no_errors_and_leak_nothing_private(demo_repo):
     from generator.tenure import compute_tenure
 
-    checked = check_dir(DEMO)
+    checked = check_dir(demo_repo / "records")
     rec = checked.records
     handled = compute_handling(rec, checked.as_of)
     actions, alerts, findings = compute_tenure(rec, checked.as_of, handled.actions)

@@ -103,7 +103,7 @@ def test_every_appraisal_shape_validates(cli, mini_repo, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> dict:
+def demo(demo_repo, tmp_path_factory) -> dict:
     if not list((DEMO / "policy").glob("*.yaml")):
         pytest.skip("records/ holds no policy yet: the demo county is not written")
     from click.testing import CliRunner
@@ -112,7 +112,9 @@ def demo(tmp_path_factory) -> dict:
 
     out = tmp_path_factory.mktemp("demo") / "results.json"
     result = CliRunner().invoke(
-        main, ["compute", "--records", str(DEMO), "--out", str(out)], catch_exceptions=False
+        main,
+        ["compute", "--records", str(demo_repo / "records"), "--out", str(out)],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     return json.loads(out.read_text(encoding="utf-8"))
