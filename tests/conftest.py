@@ -1,5 +1,5 @@
-"""Shared fixtures: a small valid repository, the demo county and its built site, and the
-CLI run as a user would run it.
+"""Shared fixtures: a small valid repository, the demo county and its built site, a browser,
+and the CLI run as a user would run it.
 
 The suite runs in parallel (pytest-xdist), one process per worker. A fixture writes only
 under a temporary folder of its own, never into the repository: loading records keeps a
@@ -9,11 +9,15 @@ writing the repository's .cache/ at once. Session fixtures are built once per wo
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -24,6 +28,7 @@ from generator.cli_site import build
 HERE = Path(__file__).parent
 MINI = HERE / "fixtures" / "mini"
 REPO = HERE.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture
@@ -101,3 +106,69 @@ def demo_site(demo_repo, tmp_path_factory) -> Iterator[Path]:
     before = stamp(out)
     yield out
     assert stamp(out) == before, "a test modified the shared demo site"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # keep the test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_site) -> Iterator[str]:
+    """The demo site served on 127.0.0.1, as `cadre serve` would; yields its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(demo_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's chromium driven by Playwright, started once; skipped where it is missing."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, demo_server):
+    """A fresh page on the demo site; yields (page, base URL, requests that left 127.0.0.1).
+
+    Each test gets its own browser context (no cookies or storage from another test), and
+    any request to another host is refused and recorded.
+    """
+    local = urlsplit(demo_server).netloc
+    elsewhere: list[str] = []
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+
+    def guard(route):
+        url = urlsplit(route.request.url)
+        if url.scheme in ("data", "blob") or url.netloc == local:
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    yield context.new_page(), demo_server, elsewhere
+    context.close()
