@@ -21,5 +21,10 @@ if __name__ == "__main__":
     except SystemExit as e:
         code = e.code or 0
     elapsed = time.perf_counter() - start
-    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    sys.stderr.write("\n@@" + json.dumps({"seconds": elapsed, "peak_mb": peak_kb / 1024, "exit": code}) + "\n")
+    peak_kb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+    sys.stderr.write(
+        "\n@@" + json.dumps({"seconds": elapsed, "peak_mb": peak_kb / 1024, "exit": code}) + "\n"
+    )

@@ -64,7 +64,13 @@ def run(args: list[str], cwd: Path, env: dict) -> dict:
 
 
 def git(cwd: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.org", "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "b@example.org",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "b@example.org",
+    }
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
@@ -73,36 +79,70 @@ def measure(people: int, build: bool, workdir: Path) -> list[tuple[str, dict]]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     cadre = [sys.executable, str(HERE / "measure.py")]
     t = time.perf_counter()
-    subprocess.run([*cadre[:1], "-m", "generator.cli", "synth", "--people", str(people), "--out", str(repo)], check=True, env=env, capture_output=True)
+    subprocess.run(
+        [*cadre[:1], "-m", "generator.cli", "synth", "--people", str(people), "--out", str(repo)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     print(f"  synth {people}: {time.perf_counter() - t:.1f}s", flush=True)
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "synthetic records")
     steps: list[tuple[str, dict]] = []
-    steps.append(("floor: bare YAML parse (PyYAML C)", run([sys.executable, "-c", FLOOR], repo, env)))
+    steps.append(
+        ("floor: bare YAML parse (PyYAML C)", run([sys.executable, "-c", FLOOR], repo, env))
+    )
     shutil.rmtree(repo / ".cache", ignore_errors=True)
     steps.append(("validate, cold", run([*cadre, "validate"], repo, env)))
     steps.append(("validate again, nothing changed", run([*cadre, "validate"], repo, env)))
     shutil.rmtree(repo / ".cache" / "cadre" / "results", ignore_errors=True)
-    steps.append(("compute (documents cached, results not)", run([*cadre, "compute", "--out", str(workdir / "results.json")], repo, env)))
+    steps.append(
+        (
+            "compute (documents cached, results not)",
+            run([*cadre, "compute", "--out", str(workdir / "results.json")], repo, env),
+        )
+    )
     if build:
-        steps.append(("build, cold (documents cached)", run([*cadre, "build", "--out", str(workdir / f"site-{people}")], repo, env)))
+        steps.append(
+            (
+                "build, cold (documents cached)",
+                run([*cadre, "build", "--out", str(workdir / f"site-{people}")], repo, env),
+            )
+        )
     # a one-file change on a branch: one score in one appraisal file
     target = sorted((repo / "records" / "appraisals").rglob("*.yaml"))[-1]
     text = target.read_text(encoding="utf-8")
-    run([*cadre, "diff", "main", "main"], repo, env)  # keeps main's links, as the publish workflow does
+    run(
+        [*cadre, "diff", "main", "main"], repo, env
+    )  # keeps main's links, as the publish workflow does
     git(repo, "checkout", "-q", "-b", "change")
     # one superiors' tally moves one vote from competent to excellent: one democratic score changes
     tally = "superiors: {raters: 5, excellent: 2, competent: 3"
     assert tally in text
-    target.write_text(text.replace(tally, "superiors: {raters: 5, excellent: 3, competent: 2", 1), encoding="utf-8")
+    target.write_text(
+        text.replace(tally, "superiors: {raters: 5, excellent: 3, competent: 2", 1),
+        encoding="utf-8",
+    )
     git(repo, "commit", "-q", "-am", "one score")
     rel = target.relative_to(repo / "records").as_posix()
-    steps.append(("load the changed file alone", run([sys.executable, "-c", LOAD_ONE, rel], repo, env)))
-    steps.append(("diff of the one-file change (main's links kept)", run([*cadre, "diff", "main", "change"], repo, env)))
+    steps.append(
+        ("load the changed file alone", run([sys.executable, "-c", LOAD_ONE, rel], repo, env))
+    )
+    steps.append(
+        (
+            "diff of the one-file change (main's links kept)",
+            run([*cadre, "diff", "main", "change"], repo, env),
+        )
+    )
     steps.append(("validate after the one-file change", run([*cadre, "validate"], repo, env)))
     if build:
-        steps.append(("build after the one-file change", run([*cadre, "build", "--out", str(workdir / f"site-{people}")], repo, env)))
+        steps.append(
+            (
+                "build after the one-file change",
+                run([*cadre, "build", "--out", str(workdir / f"site-{people}")], repo, env),
+            )
+        )
     return steps
 
 
@@ -122,30 +162,65 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, action="append", help="sizes to measure (repeatable)")
-    parser.add_argument("--build-max", type=int, default=10_000, help="largest size at which to measure the site build")
-    parser.add_argument("--keep", type=Path, default=None, help="keep the synthetic repositories in this folder")
+    parser.add_argument(
+        "--build-max",
+        type=int,
+        default=10_000,
+        help="largest size at which to measure the site build",
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep the synthetic repositories in this folder"
+    )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     sizes = args.people or [10_000, 100_000]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="cadre-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True).stdout.strip() or "unknown"
-    lines = ["# Benchmark results", "", f"Measured at commit {commit} (`python benchmarks/run.py`). Machine: {machine()}.", "",
-             "One run of `python benchmarks/run.py`; each step in a fresh process, on the same synthetic repository "
-             "(`cadre synth`). Ratio is to the floor: a bare YAML parse of every record file with PyYAML's C loader. "
-             "*Seconds* are timed inside the process, after start-up; *wall* is the whole process as a user waits for it.", ""]
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
+        ).stdout.strip()
+        or "unknown"
+    )
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured at commit {commit} (`python benchmarks/run.py`). Machine: {machine()}.",
+        "",
+        "One run of `python benchmarks/run.py`; each step in a fresh process, on the same synthetic repository "
+        "(`cadre synth`). Ratio is to the floor: a bare YAML parse of every record file with PyYAML's C loader. "
+        "*Seconds* are timed inside the process, after start-up; *wall* is the whole process as a user waits for it.",
+        "",
+    ]
     for people in sizes:
         print(f"measuring {people} people", flush=True)
         steps = measure(people, people <= args.build_max, workdir)
         floor = steps[0][1]["seconds"]
-        lines += [f"## {people:,} people ({steps[0][1].get('files', '?')} record files)", "", "| step | seconds | × floor | wall (s) | peak memory (MB) | exit |", "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            f"## {people:,} people ({steps[0][1].get('files', '?')} record files)",
+            "",
+            "| step | seconds | × floor | wall (s) | peak memory (MB) | exit |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
         for name, r in steps:
-            lines.append(f"| {name} | {r['seconds']:.2f} | {r['seconds'] / floor:.2f} | {r['wall']:.2f} | {r['peak_mb']:.0f} | {r['exit']} |")
-            print(f"  {name}: {r['seconds']:.2f}s ({r['seconds'] / floor:.2f}x floor), {r['peak_mb']:.0f} MB, exit {r['exit']}", flush=True)
+            lines.append(
+                f"| {name} | {r['seconds']:.2f} | {r['seconds'] / floor:.2f} | {r['wall']:.2f} | {r['peak_mb']:.0f} | {r['exit']} |"
+            )
+            print(
+                f"  {name}: {r['seconds']:.2f}s ({r['seconds'] / floor:.2f}x floor), {r['peak_mb']:.0f} MB, exit {r['exit']}",
+                flush=True,
+            )
         by_name = dict(steps)
-        one, diff = by_name["load the changed file alone"], by_name["diff of the one-file change (main's links kept)"]
-        lines += ["", f"The diff of the one-file change took {diff['wall'] / one['wall']:.1f}× the wall time of loading that one file on its own "
-                  f"({diff['wall']:.2f} s against {one['wall']:.2f} s).", ""]
+        one, diff = (
+            by_name["load the changed file alone"],
+            by_name["diff of the one-file change (main's links kept)"],
+        )
+        lines += [
+            "",
+            f"The diff of the one-file change took {diff['wall'] / one['wall']:.1f}× the wall time of loading that one file on its own "
+            f"({diff['wall']:.2f} s against {one['wall']:.2f} s).",
+            "",
+        ]
     args.out.write_text("\n".join(lines), encoding="utf-8")
     if args.keep is None:
         shutil.rmtree(workdir, ignore_errors=True)

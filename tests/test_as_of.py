@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 
 from generator.model import as_of_view, case_steps
 from generator.pipeline import check_dir
 
-DEMO = Path(__file__).resolve().parent.parent / "records"
 D = "2025-01-15"
 
 
+@pytest.fixture(scope="session")
+def DEMO(demo_repo):
+    """The demo county's records, in a copy of their own (see conftest.demo_repo)."""
+    return demo_repo / "records"
+
+
 @pytest.fixture(scope="module")
-def early(tmp_path_factory):
+def early(tmp_path_factory, DEMO):
     """`cadre compute --as-of 2025-01-15` on the demo county, as a user runs it."""
     from click.testing import CliRunner
 
@@ -55,7 +59,7 @@ def test_nothing_dated_after_the_day_is_listed(early):
     assert r["points"]["months"] == [] and r["selections"] == []
 
 
-def test_one_warning_for_each_file_left_out(early):
+def test_one_warning_for_each_file_left_out(early, DEMO):
     _, r = early
     later = [f for f in r["findings"] if f["rule"] == "as_of"]
     assert all(f["severity"] == "warning" for f in later)
@@ -74,7 +78,7 @@ def test_one_warning_for_each_file_left_out(early):
     }
 
 
-def test_a_case_keeps_only_the_steps_taken_by_then():
+def test_a_case_keeps_only_the_steps_taken_by_then(DEMO):
     rec = check_dir(DEMO).records
     case = next(d for d in rec.cases.values() if "decision" in d.data)
     decided = case.data["decision"]["date"]

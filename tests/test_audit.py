@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
@@ -82,21 +83,21 @@ def test_audit_command_exits_one_on_a_leak(mini_repo, tmp_path, cli):
     assert "records/people/hx-001.yaml birth_date" in result.output
 
 
-def test_audit_passes_a_built_site_and_fails_once_a_private_value_is_planted(mini_repo, tmp_path):
-    from generator.pipeline import open_source
-    from generator.site.build import build_site
-
+def test_audit_passes_a_built_site_and_fails_once_a_private_value_is_planted(
+    demo_repo, demo_site, tmp_path
+):
+    recs = records(demo_repo)
+    assert audit_site(demo_site, recs) == []
     site = tmp_path / "site"
-    build_site(open_source(mini_repo / "records"), site)
-    recs = records(mini_repo)
-    assert audit_site(site, recs) == []
-    page = site / "postings" / "appraisal-2025-hexi.html"
+    shutil.copytree(demo_site, site)  # the built site is shared: plant the leak in a copy
+    page = site / "postings" / "appraisal-2025-shiqiao-zhen.html"
     text = page.read_text(encoding="utf-8")
+    assert "柏玉兰" in text
     # as if a template bug published a birth date in a public table cell
-    page.write_text(text.replace("赵小明", "赵小明（1990-02-01）", 1), encoding="utf-8")
+    page.write_text(text.replace("柏玉兰", "柏玉兰（1991-03-21）", 1), encoding="utf-8")
     leaks = audit_site(site, recs)
     assert [(leak.site_file, rel(leak.source)) for leak in leaks] == [
-        ("postings/appraisal-2025-hexi.html", "records/people/hx-003.yaml birth_date")
+        ("postings/appraisal-2025-shiqiao-zhen.html", "records/people/bai-yulan.yaml birth_date")
     ]
 
 

@@ -2,102 +2,17 @@
 layout, and no request to any host but the local server.
 
 Runs Debian's headless Chromium (`apt-get install chromium fonts-noto-cjk`) through
-Playwright with `executable_path`, so no browser is downloaded. Screenshots are saved in
-$CADRE_ARTIFACTS when set (CI keeps them), else in the test's temporary folder.
+Playwright with `executable_path`, so no browser is downloaded, and is skipped with a
+reason where chromium is missing. The page is conftest's `browser_page`: the demo county
+built once and served on 127.0.0.1, in a browser context of its own. Screenshots are saved
+in $CADRE_ARTIFACTS when set (CI keeps them), else in the test's temporary folder.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
-import shutil
-import threading
 from pathlib import Path
-from urllib.parse import urlsplit
-
-import pytest
-from click.testing import CliRunner
-from playwright.sync_api import sync_playwright
-
-from generator.cli_site import build
-
-HERE = Path(__file__).parent
-REPO = HERE.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium fonts-noto-cjk)"
-)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # keep the test output readable
-        pass
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """A freshly built site (the demo county, else the site fixture) on 127.0.0.1."""
-    work = tmp_path_factory.mktemp("browser")
-    if any((REPO / "records").rglob("*.yaml")):
-        records = REPO / "records"
-    else:
-        repo = work / "repo"
-        shutil.copytree(HERE / "fixtures" / "mini", repo)
-        shutil.copytree(
-            HERE / "fixtures" / "site-repo" / "records", repo / "records", dirs_exist_ok=True
-        )
-        records = repo / "records"
-    out = work / "site"
-    result = CliRunner().invoke(
-        build, ["--records", str(records), "--out", str(out)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    handler = functools.partial(QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", out
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture
-def browser_page(served, tmp_path):
-    base, _ = served
-    local = urlsplit(base).netloc
-    elsewhere: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-
-        def guard(route):
-            url = urlsplit(route.request.url)
-            if url.scheme in ("data", "blob") or url.netloc == local:
-                route.continue_()
-            else:
-                elsewhere.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", guard)
-        page = context.new_page()
-        yield page, base, elsewhere
-        context.close()
-        browser.close()
 
 
 def artifacts(tmp_path: Path) -> Path:
@@ -122,9 +37,9 @@ GLYPHS_DIFFER = """() => {
 }"""
 
 
-def test_site_in_chromium(browser_page, served, tmp_path):
+def test_site_in_chromium(browser_page, demo_site, tmp_path):
     page, base, elsewhere = browser_page
-    _, out = served
+    out = demo_site
     shots = artifacts(tmp_path)
 
     page.goto(base + "index.html", wait_until="networkidle")

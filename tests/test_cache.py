@@ -59,7 +59,9 @@ def test_results_reused_only_for_the_same_bytes(mini_repo, cli, monkeypatch):
     assert first.exit_code == 0 and len(stored) == 1
     assert cli("compute").output == first.output  # served from the stored run
     path = mini_repo / "records/appraisals/2025/hexi.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("r02: 30}", "r02: 20}", 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("r02: 30}", "r02: 20}", 1), encoding="utf-8"
+    )
     changed = cli("compute").output
     assert changed != first.output
     monkeypatch.setenv("CADRE_NO_CACHE", "1")

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def in_the_demo_county(demo_repo, monkeypatch):
+    """`cadre compute` as a user runs it: from the county's folder, with its default paths."""
+    monkeypatch.chdir(demo_repo)
+
 
 def test_results_are_identical_from_run_to_run(cli, monkeypatch):
     monkeypatch.setenv("CADRE_NO_CACHE", "1")

@@ -51,8 +51,8 @@ def test_mini_repository_is_valid(mini_repo, cli, monkeypatch):
     assert "0 error(s)" in result.output
 
 
-def test_demo_records_are_valid(cli, monkeypatch):
-    monkeypatch.chdir(HERE.parent)
+def test_demo_records_are_valid(demo_repo, cli, monkeypatch):
+    monkeypatch.chdir(demo_repo)
     result = cli("validate")
     assert result.exit_code == 0, result.output
 

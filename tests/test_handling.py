@@ -267,7 +267,11 @@ def test_f3_the_role_is_the_one_held_on_the_incident_date():
     files = base() | {"people/p1.yaml": person("p1", history=moved)}
     files["incidents/2025/i1.yaml"] = incident("i1", "p1", "2025-03-03")
     files["incidents/2025/i2.yaml"] = incident("i2", "p1", "2025-09-01")
-    first = {a["incident"]: a["type"] for a in of(handle(files).actions, "F3", "p1") if "_first" in a["type"]}
+    first = {
+        a["incident"]: a["type"]
+        for a in of(handle(files).actions, "F3", "p1")
+        if "_first" in a["type"]
+    }
     assert first == {"i1": "transfer_first", "i2": "suspension_first"}
 
 
@@ -806,11 +810,27 @@ def test_f7_the_table_for_incidents_without_a_situation_is_the_countys_to_change
     ("stint", "outcome", "warned"),
     [
         # a specialist on the day of the decision may move to a professional post
-        ("{post: 农技员, unit: u1, rank: staff_member, category: staff, specialist: true, start: 2020-01-01}", "professional_post", False),
-        ("{post: 科员, unit: u1, rank: staff_member, category: staff, start: 2020-01-01}", "professional_post", True),
+        (
+            "{post: 农技员, unit: u1, rank: staff_member, category: staff, specialist: true, start: 2020-01-01}",
+            "professional_post",
+            False,
+        ),
+        (
+            "{post: 科员, unit: u1, rank: staff_member, category: staff, start: 2020-01-01}",
+            "professional_post",
+            True,
+        ),
         # a non-leadership post is for someone in a leading post on that day
-        ("{post: 副镇长, unit: u1, rank: deputy_division, category: deputy, start: 2020-01-01}", "non_leadership_post", False),
-        ("{post: 科员, unit: u1, rank: staff_member, category: staff, start: 2020-01-01}", "non_leadership_post", True),
+        (
+            "{post: 副镇长, unit: u1, rank: deputy_division, category: deputy, start: 2020-01-01}",
+            "non_leadership_post",
+            False,
+        ),
+        (
+            "{post: 科员, unit: u1, rank: staff_member, category: staff, start: 2020-01-01}",
+            "non_leadership_post",
+            True,
+        ),
     ],
 )
 def test_f7_the_outcome_suits_the_stint_held_on_the_decision_date(stint, outcome, warned):
@@ -873,8 +893,8 @@ DEMO = Path(__file__).resolve().parent.parent / "records"
 
 
 @pytest.mark.skipif(not (DEMO / "policy").is_dir(), reason="demo records not written yet")
-def test_demo_county_handling_and_tenure_have_no_errors_and_leak_nothing_private():
-    checked = check_dir(DEMO)
+def test_demo_county_handling_and_tenure_have_no_errors_and_leak_nothing_private(demo_repo):
+    checked = check_dir(demo_repo / "records")
     rec = checked.records
     results, findings = compute_checked(checked, {})
     assert [f.text() for f in findings if f.severity == "error"] == []

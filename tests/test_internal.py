@@ -22,7 +22,6 @@ from generator.pipeline import check_dir, compute_checked
 from generator.rules.watch import bottom, compute_watch
 
 HERE = Path(__file__).parent
-DEMO = HERE.parent / "records"
 WATCH = {
     "enabled": True,
     "incompetent_votes_above": "1/3",
@@ -34,8 +33,14 @@ WATCH = {
 }
 
 
+@pytest.fixture(scope="session")
+def DEMO(demo_repo):
+    """The demo county's records, in a copy of their own (see conftest.demo_repo)."""
+    return demo_repo / "records"
+
+
 @pytest.fixture(scope="module")
-def demo():
+def demo(DEMO):
     checked = check_dir(DEMO)
     results, findings = compute_checked(checked, {})
     assert [f.text() for f in findings if f.severity == "error"] == []
@@ -183,12 +188,16 @@ def test_a_review_waiting_past_its_window_is_due():
 # ---------------------------------------------------------------- never public
 
 
-def build(*args):
-    return CliRunner().invoke(main, ["build", "--records", str(DEMO), *args])
+@pytest.fixture(scope="module")
+def build(DEMO):
+    def run(*args):
+        return CliRunner().invoke(main, ["build", "--records", str(DEMO), *args])
+
+    return run
 
 
 @pytest.fixture(scope="module")
-def internal_site(tmp_path_factory):
+def internal_site(tmp_path_factory, build):
     out = tmp_path_factory.mktemp("internal") / "internal-site"
     result = build("--audience", "internal", "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -196,7 +205,9 @@ def internal_site(tmp_path_factory):
     return out
 
 
-def test_the_internal_view_is_never_written_where_a_public_build_lives(internal_site, tmp_path):
+def test_the_internal_view_is_never_written_where_a_public_build_lives(
+    internal_site, tmp_path, build
+):
     public = tmp_path / "site"
     assert build("--out", str(public)).exit_code == 0
     for out in (public, public / "inside", tmp_path):  # the public build, in it, around it
@@ -210,7 +221,7 @@ def test_the_internal_view_is_never_written_where_a_public_build_lives(internal_
     assert not (internal_site / ".cadre-site").exists()
 
 
-def test_the_audit_fails_on_the_internal_view(internal_site):
+def test_the_audit_fails_on_the_internal_view(internal_site, DEMO):
     result = CliRunner().invoke(main, ["audit-site", str(internal_site), "--records", str(DEMO)])
     assert result.exit_code == 1
     assert "内部工作台" in result.output
@@ -270,7 +281,7 @@ def test_git_ignores_the_internal_view():
     assert "/internal-site/" in (HERE.parent / ".gitignore").read_text(encoding="utf-8").split()
 
 
-def test_the_internal_pages_name_the_records_they_read(internal_site):
+def test_the_internal_pages_name_the_records_they_read(internal_site, DEMO):
     page = html.unescape((internal_site / "people" / "yan-dawei.html").read_text("utf-8"))
     assert "records/people/yan-dawei.yaml" in page and str(DEMO) not in page
     index = json.loads((internal_site / "search" / "search_index.json").read_text("utf-8"))

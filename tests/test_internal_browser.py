@@ -10,16 +10,13 @@ import functools
 import http.server
 import shutil
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import sync_playwright
 
 from generator.cli import main
 
-DEMO = Path(__file__).resolve().parent.parent / "records"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.skipif(
@@ -33,10 +30,19 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def page(tmp_path_factory, demo_repo, chromium):
     out = tmp_path_factory.mktemp("internal") / "internal-site"
     result = CliRunner().invoke(
-        main, ["build", "--audience", "internal", "--records", str(DEMO), "--out", str(out)]
+        main,
+        [
+            "build",
+            "--audience",
+            "internal",
+            "--records",
+            str(demo_repo / "records"),
+            "--out",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     server = http.server.ThreadingHTTPServer(
@@ -45,33 +51,19 @@ def page(tmp_path_factory):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     elsewhere: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
 
-        def guard(route):
-            url = urlsplit(route.request.url)
-            if url.scheme in ("data", "blob") or url.netloc == urlsplit(base).netloc:
-                route.continue_()
-            else:
-                elsewhere.append(route.request.url)
-                route.abort()
+    def guard(route):
+        url = urlsplit(route.request.url)
+        if url.scheme in ("data", "blob") or url.netloc == urlsplit(base).netloc:
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
 
-        context.route("**/*", guard)
-        tab = context.new_page()
-        yield tab, base
-        context.close()
-        browser.close()
+    context.route("**/*", guard)
+    yield context.new_page(), base
+    context.close()
     server.shutdown()
     server.server_close()
     assert elsewhere == [], f"requests left the machine: {elsewhere}"

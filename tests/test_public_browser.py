@@ -30,13 +30,6 @@ from generator.site.serve import SiteHandler
 HERE = Path(__file__).parent
 REPO = HERE.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
 CHINA = ZoneInfo("Asia/Shanghai")
 # Latin letters a reader may see: rule ids, file formats.
@@ -53,18 +46,10 @@ class QuietSiteHandler(SiteHandler):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, demo_repo):
     """A site built with a fixed as-of date, served on 127.0.0.1; and its public view."""
     work = tmp_path_factory.mktemp("public-browser")
-    if any((REPO / "records").rglob("*.yaml")):
-        records = REPO / "records"
-    else:
-        repo = work / "repo"
-        shutil.copytree(HERE / "fixtures" / "mini", repo)
-        shutil.copytree(
-            HERE / "fixtures" / "site-repo" / "records", repo / "records", dirs_exist_ok=True
-        )
-        records = repo / "records"
+    records = demo_repo / "records"
     out = work / "site"
     result = CliRunner().invoke(
         build, ["--records", str(records), "--out", str(out)], catch_exceptions=False
@@ -83,13 +68,10 @@ def served(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    """The one Chromium of the session (conftest.chromium): Playwright's sync API runs one
+    instance per process."""
+    return chromium
 
 
 def open_page(browser, width: str = "desktop", when: dt.datetime | None = None, **options):

@@ -70,7 +70,6 @@ def test_every_appraisal_shape_validates(cli, mini_repo, tmp_path):
     """Ties pending and decided, forced, ungraded, A4-A7 and both alerts, with share 0.5."""
     import test_appraisal as t
 
-
     top = [t.entry(p, (60, 40), (50, 50), own_unit=t.tally(10, excellent=10)) for p in ("p4", "p7")]
     decided = t.excellent("p2") | {"decision": t.decision("excellent")}
     east_2025 = top + [decided, t.excellent("p3"), t.failing("p1"), t.basic("p5")]
@@ -103,7 +102,7 @@ def test_every_appraisal_shape_validates(cli, mini_repo, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> dict:
+def demo(demo_repo, tmp_path_factory) -> dict:
     if not list((DEMO / "policy").glob("*.yaml")):
         pytest.skip("records/ holds no policy yet: the demo county is not written")
     from click.testing import CliRunner
@@ -112,7 +111,9 @@ def demo(tmp_path_factory) -> dict:
 
     out = tmp_path_factory.mktemp("demo") / "results.json"
     result = CliRunner().invoke(
-        main, ["compute", "--records", str(DEMO), "--out", str(out)], catch_exceptions=False
+        main,
+        ["compute", "--records", str(demo_repo / "records"), "--out", str(out)],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     return json.loads(out.read_text(encoding="utf-8"))

@@ -545,10 +545,10 @@ def test_a_schema_valid_selection_computes_through_the_pipeline():
     not (DEMO / "selections").is_dir() or not any((DEMO / "selections").glob("*.yaml")),
     reason="the demo county has no selection yet",
 )
-def test_the_demo_county_selection_computes_without_errors():
+def test_the_demo_county_selection_computes_without_errors(demo_repo):
     from generator.pipeline import check_dir
 
-    checked = check_dir(DEMO)
+    checked = check_dir(demo_repo / "records")
     selections, _, findings = select(checked.records, checked.as_of)
     assert selections
     assert [f.text() for f in findings if f.severity == "error"] == []

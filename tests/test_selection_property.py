@@ -138,9 +138,9 @@ needs_demo = pytest.mark.skipif(
 
 
 @needs_demo
-def test_the_demo_placement_has_no_blocking_pair():
+def test_the_demo_placement_has_no_blocking_pair(demo_repo):
     """The demo's two-way round, read back from the results, is stable and within quota."""
-    checked = check_dir(DEMO)
+    checked = check_dir(demo_repo / "records")
     selections, _ = compute_selections(checked.records, checked.as_of)
     for result in selections:
         record = checked.records.selections[result["id"]].data
@@ -151,10 +151,10 @@ def test_the_demo_placement_has_no_blocking_pair():
 
 
 @needs_demo
-def test_changing_one_demo_preference_gives_a_new_stable_assignment():
+def test_changing_one_demo_preference_gives_a_new_stable_assignment(demo_repo):
     """An unplaced person moved to the top of a team they ranked blocks the old assignment;
     the recomputed one is stable again and places them there."""
-    checked = check_dir(DEMO)
+    checked = check_dir(demo_repo / "records")
     selections, _ = compute_selections(checked.records, checked.as_of)
     choices = [
         (result, e["person"], t)

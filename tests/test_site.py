@@ -2,8 +2,8 @@
 
 Most tests build a small repository: tests/fixtures/mini with the files of
 tests/fixtures/site-repo laid over it (a selection round, a second month of points, a
-decided case), so that every kind of posting is on the site. The privacy test builds the
-demo county in records/ when it is there.
+decided case), so that every kind of posting is on the site. The privacy test reads the
+demo county's site, built once for the whole run (conftest's `demo_site`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from generator.site.escape import md_escape
 from generator.site.project import project
 
 HERE = Path(__file__).parent
-REPO = HERE.parent
 MINI = HERE / "fixtures" / "mini"
 OVERLAY = HERE / "fixtures" / "site-repo" / "records"
 
@@ -234,16 +233,6 @@ def test_hostile_values_from_records_render_as_literal_text(site_repo, tmp_path)
 # ---------------------------------------------------------------- privacy
 
 
-def _privacy_repo(tmp_path: Path) -> tuple[Path, str]:
-    """The demo county when records/ holds it, else the site repository."""
-    if any((REPO / "records").rglob("*.yaml")):
-        return REPO, "demo"
-    repo = tmp_path / "repo"
-    shutil.copytree(MINI, repo)
-    shutil.copytree(OVERLAY, repo / "records", dirs_exist_ok=True)
-    return repo, "fixture"
-
-
 PRIVATE_KEYS = {
     "birth_date",
     "gender",
@@ -273,12 +262,9 @@ def _keys(value, out: set) -> None:
             _keys(v, out)
 
 
-def test_no_private_value_reaches_any_built_file(tmp_path):
-    repo, _which = _privacy_repo(tmp_path)
-    out = tmp_path / "site"
-    result = run_build(repo, out)
-    assert result.exit_code == 0, result.output
-    checked = check_dir(repo / "records")
+def test_no_private_value_reaches_any_built_file(demo_repo, demo_site):
+    out = demo_site
+    checked = check_dir(demo_repo / "records")
     rec = checked.records
 
     # Every private string and date of the records, whole or in long segments, and every

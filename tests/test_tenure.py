@@ -121,7 +121,9 @@ def person(
     history: list[dict] | None = None,
     probation: list[dict] | None = None,
 ) -> Document:
-    history = history or [{"post": "科员", "unit": "u1", "rank": "staff_member", "start": "2020-01-01"}]
+    history = history or [
+        {"post": "科员", "unit": "u1", "rank": "staff_member", "start": "2020-01-01"}
+    ]
     for s in history:
         s.setdefault("category", "deputy" if leader else "staff")
     data = {
@@ -355,7 +357,9 @@ def test_t3_periods_may_not_overlap(second, problem):
     )
     doc = load_bytes("records/people/p1.yaml", text.encode())
     policy = POLICY | {"ranks": [{"id": "deputy_division", "name": "副科级"}]}
-    found = [(f.line, f.message) for f in check_people(records(doc, policy=policy)) if f.rule == "T3"]
+    found = [
+        (f.line, f.message) for f in check_people(records(doc, policy=policy)) if f.rule == "T3"
+    ]
     # line 12 holds the second period
     assert found == ([(12, problem)] if problem else [])
 
