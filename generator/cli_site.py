@@ -86,7 +86,7 @@ def _build(records_dir: Path, out: Path | None, as_of: str | None, audience: str
     else:
         click.echo(
             f"网站已生成 {built.out}：{built.pages} 个页面，{built.postings} 项公示，"
-            f"其中 {built.open_postings} 项公示中；{built.reused} 个公示页面沿用上次构建 (site built)"
+            f"其中 {built.open_postings} 项公示中；{built.reused} 个页面沿用上次构建 (site built)"
         )
     return built.out
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from pypinyin import Style, pinyin
 
 COMPOUND_SURNAMES = {
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
@@ -46,6 +45,8 @@ def readings(char: str) -> tuple[str, ...]:
     """Every toneless reading of one Han character (ü as v, u or yu), or () for any other."""
     if not ("\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"):
         return ()
+    from pypinyin import Style, pinyin  # its table takes half a second to load: only when asked
+
     found = pinyin(char, style=Style.NORMAL, heteronym=True, errors=lambda _: [""])[0]
     out: list[str] = []
     for r in found:

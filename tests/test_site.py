@@ -9,8 +9,11 @@ demo county's site, built once for the whole run (conftest's `demo_site`).
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import html
 import json
+import marshal
+import os
 import re
 import shutil
 import subprocess
@@ -34,6 +37,7 @@ from generator.site import render
 from generator.site.build import MARKER, source_date_epoch
 from generator.site.escape import md_escape
 from generator.site.project import project
+from generator.site.sitemap import page_dates
 
 HERE = Path(__file__).parent
 MINI = HERE / "fixtures" / "mini"
@@ -736,29 +740,46 @@ def test_build_with_the_default_relative_out_folder_fills_it(tmp_path, monkeypat
 
 
 def reused_pages(output: str) -> int:
-    return int(re.search(r"(\d+) 个公示页面沿用上次构建", output).group(1))
+    return int(re.search(r"(\d+) 个页面沿用上次构建", output).group(1))
 
 
-def test_unchanged_posting_pages_are_reused_and_the_site_is_the_same(
-    site_repo, tmp_path, monkeypatch
-):
+def pages_of(site: Path) -> list[str]:
+    """The site's pages (those made from Markdown: every .html but the theme's 404 page)."""
+    return sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html"
+    )
+
+
+def test_unchanged_pages_are_reused_and_the_site_is_the_same(site_repo, tmp_path, monkeypatch):
     first = run_build(site_repo, tmp_path / "one")
     assert first.exit_code == 0, first.output
     assert reused_pages(first.output) == 0
-    postings = len(list((tmp_path / "one" / "postings").glob("*.html")))
+    pages = len(pages_of(tmp_path / "one"))
 
     again = run_build(site_repo, tmp_path / "two")
-    assert reused_pages(again.output) == postings
+    assert reused_pages(again.output) == pages  # navigation pages too
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
 
-    # one work report changes: only the appraisal posting that shows it is built again
+    # one work report changes: it shows on its appraisal posting only; the pages that name the
+    # records' digest (home, statistics, downloads) change with any record
     appraisal = site_repo / "records/appraisals/2025/hexi.yaml"
     text = appraisal.read_text(encoding="utf-8")
     appraisal.write_text(
         text.replace("全面完成年度目标任务。", "超额完成年度目标任务。"), encoding="utf-8"
     )
     edited = run_build(site_repo, tmp_path / "three")
-    assert reused_pages(edited.output) == postings - 1
+    changed = {
+        p
+        for p in pages_of(tmp_path / "one")
+        if (tmp_path / "one" / p).read_bytes() != (tmp_path / "three" / p).read_bytes()
+    }
+    assert changed == {
+        "postings/appraisal-2025-hexi.html",
+        "index.html",
+        "stats.html",
+        "data/index.html",
+    }
+    assert reused_pages(edited.output) == pages - len(changed)
     page = (tmp_path / "three/postings/appraisal-2025-hexi.html").read_text(encoding="utf-8")
     assert "超额完成年度目标任务" in page and "全面完成年度目标任务" not in page
 
@@ -766,6 +787,105 @@ def test_unchanged_posting_pages_are_reused_and_the_site_is_the_same(
     fresh = run_build(site_repo, tmp_path / "fresh")
     assert reused_pages(fresh.output) == 0
     assert snapshot(tmp_path / "three") == snapshot(tmp_path / "fresh")
+
+
+def test_a_navigation_page_built_alone_is_the_same_as_in_a_whole_build(site_repo, tmp_path):
+    """The navigation names its pages itself: a page built while every other page is reused
+    (excluded from mkdocs) still lists them all, with their titles."""
+    assert run_build(site_repo, tmp_path / "one").exit_code == 0
+    stored = site_repo / ".cache/cadre/pages"
+    archive = [
+        f
+        for f in stored.iterdir()
+        if "<title>公示归档" in marshal.loads(f.read_bytes())["html"].decode()
+    ]
+    assert len(archive) == 1
+    archive[0].unlink()
+    again = run_build(site_repo, tmp_path / "two")
+    assert reused_pages(again.output) == len(pages_of(tmp_path / "one")) - 1
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+    page = (tmp_path / "two/archive/index.html").read_text(encoding="utf-8")
+    years = sorted(p.stem for p in (tmp_path / "two/archive").glob("2*.html"))
+    assert years
+    for year in years:
+        assert f"{year}年公示" in page and f'href="{year}.html"' in page
+
+
+def test_units_are_reached_from_their_index_not_listed_on_every_page(demo_site):
+    """A province has thousands of units: the navigation beside each page names none of them."""
+    units = sorted(p.name for p in (demo_site / "units").glob("*.html") if p.name != "index.html")
+    assert len(units) >= 3
+    index = (demo_site / "units/index.html").read_text(encoding="utf-8")
+    for page in [demo_site / "index.html", *sorted((demo_site / "postings").glob("*.html"))]:
+        nav = page.read_text(encoding="utf-8").split('<div class="md-content"')[0]
+        assert "各单位公示" not in nav and "单位" in nav  # one entry, to the index
+        assert not any(f"units/{unit}" in nav for unit in units)
+    for unit in units:
+        assert f'href="{unit}"' in index  # the index links each unit
+
+
+def test_a_site_url_gives_a_sitemap_of_every_page_dated_by_its_records(
+    site_repo, tmp_path, monkeypatch
+):
+    config = (Path(__file__).parent.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    (site_repo / "mkdocs.yml").write_text(
+        config + "\nsite_url: https://gongshi.example.gov.cn/nsns/\n", encoding="utf-8"
+    )
+    git = ["git", "-C", str(site_repo), "-c", "user.name=clerk", "-c", "user.email=c@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    env = {**os.environ, "GIT_COMMITTER_DATE": "2026-11-30T10:00:00+08:00"}
+    subprocess.run([*git, "commit", "-qm", "records"], check=True, env=env)
+
+    first = run_build(site_repo, tmp_path / "one")
+    assert first.exit_code == 0, first.output
+    again = run_build(site_repo, tmp_path / "two")
+    assert reused_pages(again.output) == len(pages_of(tmp_path / "one"))  # a site_url reuses too
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+
+    xml = (tmp_path / "two/sitemap.xml").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"<loc>([^<]+)</loc>\s*<lastmod>([^<]+)</lastmod>", xml))
+    base = "https://gongshi.example.gov.cn/nsns/"
+    assert sorted(listed) == [base + page for page in pages_of(tmp_path / "two")]
+    # every record was committed on 2026-11-30, after every posting started: that is each date
+    assert set(listed.values()) == {"2026-11-30"}
+    assert gzip.decompress((tmp_path / "two/sitemap.xml.gz").read_bytes()) == xml.encode()
+
+    monkeypatch.setenv("CADRE_NO_CACHE", "1")
+    assert run_build(site_repo, tmp_path / "fresh").exit_code == 0
+    assert snapshot(tmp_path / "fresh") == snapshot(tmp_path / "two")
+
+
+def test_sitemap_dates_come_from_each_pages_records():
+    view = {
+        "as_of": "2026-03-01",
+        "postings": [
+            {"id": "a", "unit": "u1", "start": "2025-01-10", "commits": [{"date": "2025-02-01"}]},
+            {"id": "b", "unit": "u1", "start": "2025-06-01", "commits": []},
+            {"id": "c", "unit": "u2", "start": "2024-12-01", "commits": None},
+        ],
+    }
+    pages = [
+        "index.md",
+        "units/u1.md",
+        "units/u2.md",
+        "units/u3.md",
+        "postings/a.md",
+        "postings/b.md",
+        "postings/c.md",
+    ]
+    assert page_dates(view, pages) == {
+        "postings/a.md": "2025-02-01",  # its last commit, after its start
+        "postings/b.md": "2025-06-01",  # no commit: its start
+        "postings/c.md": "2024-12-01",
+        "units/u1.md": "2025-06-01",  # its newest posting
+        "units/u2.md": "2024-12-01",
+        "units/u3.md": "2025-06-01",  # no posting: the newest of all, as every other page
+        "index.md": "2025-06-01",
+    }
+    assert page_dates({"as_of": "2026-03-01", "postings": []}, ["index.md"]) == {
+        "index.md": "2026-03-01"
+    }
 
 
 def test_a_damaged_stored_page_is_built_again(site_repo, tmp_path):

@@ -28,7 +28,6 @@ from ..model import Records
 from ..pipeline import Source, ValidationFailed, check_and_compute
 from .feed import FEED
 from .pages import (
-    REUSABLE,
     PageStore,
     entries_by_page,
     exclude_docs,
@@ -40,6 +39,7 @@ from .pages import (
 )
 from .project import project
 from .render import TEMPLATES, navigation, render_docs, repo_url, search_words
+from .sitemap import page_dates, sitemap, sitemap_gz
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BASE_CONFIG = ROOT / "mkdocs.yml"
@@ -66,7 +66,9 @@ class Audience:
     extra_css: tuple[str, ...] = ()  # stylesheets beside mkdocs.yml's
     extra_javascript: tuple[str, ...] = ()  # scripts of the docs folder, on every page
     feed: str | None = None  # the Atom feed every page's head links to
-    reuse_pages: bool = False  # keep built detail pages between builds (see `pages`)
+    reuse_pages: bool = False  # keep built pages between builds (see `pages`)
+    # view, pages -> each page's date for the sitemap; None keeps mkdocs's own sitemap
+    page_dates: Callable[[dict, list[str]], dict[str, str]] | None = None
 
 
 PUBLIC = Audience(
@@ -77,10 +79,11 @@ PUBLIC = Audience(
     render=render_docs,
     navigation=navigation,
     words=search_words,
-    detail_pages=("postings/",),
+    detail_pages=("postings/", "units/"),
     extra_javascript=("javascripts/site.js",),
     feed=FEED,
     reuse_pages=True,
+    page_dates=page_dates,
 )
 MARKER = PUBLIC.marker
 MARKERS = {PUBLIC.marker: PUBLIC.name, ".cadre-internal": "internal"}
@@ -166,7 +169,7 @@ class Built:
     postings: int
     open_postings: int
     findings: list[Finding]
-    reused: int = 0  # posting pages taken from an earlier build (see `pages`)
+    reused: int = 0  # pages taken from an earlier build (see `pages`)
 
 
 def run_mkdocs(config: dict, work: Path, site_dir: Path, epoch: int) -> None:
@@ -209,18 +212,11 @@ def run_mkdocs_reusing(
 ) -> int:
     """Run mkdocs on the pages whose output is not stored, then put the stored ones back.
 
-    Returns how many pages were reused. A site with a `site_url` has a sitemap listing
-    every page with the build date, so it is always built whole.
+    Returns how many pages were reused.
     """
     frame = frame_key(config, words)
-    keys = {
-        rel: page_key(frame, rel, data)
-        for rel, data in docs.items()
-        if rel.startswith(REUSABLE) and rel.endswith(".md")
-    }
-    reused = {}
-    if not config.get("site_url"):
-        reused = {rel: hit for rel, k in keys.items() if (hit := store.get(k)) is not None}
+    keys = {rel: page_key(frame, rel, data) for rel, data in docs.items() if rel.endswith(".md")}
+    reused = {rel: hit for rel, k in keys.items() if (hit := store.get(k)) is not None}
     if reused:
         config = {**config, "exclude_docs": exclude_docs(list(reused))}
     run_mkdocs(config, work, site_dir, epoch)
@@ -237,6 +233,14 @@ def run_mkdocs_reusing(
     write_search(site_dir, index)
     store.prune()
     return len(reused)
+
+
+def write_sitemap(site_dir: Path, site_url: str | None, dates: dict[str, str]) -> None:
+    """Replace mkdocs's sitemap (the pages it rendered, dated today) with every page's,
+    dated by the records (see `sitemap`)."""
+    xml = sitemap(site_url, dates)
+    (site_dir / "sitemap.xml").write_bytes(xml)
+    (site_dir / "sitemap.xml.gz").write_bytes(sitemap_gz(xml))
 
 
 def swap_into_place(new: Path, out: Path) -> None:
@@ -339,6 +343,9 @@ def build_site(
                 source_date_epoch(history, results["source"]["digest"]),
                 PageStore(source.cache_dir / "pages" if keep else None),
             )
+            if audience.page_dates is not None:
+                pages = [rel for rel in docs if rel.endswith(".md")]
+                write_sitemap(new, config.get("site_url"), audience.page_dates(view, pages))
         (new / audience.marker).write_text(
             f"built by cadre build ({audience.name})\n", encoding="utf-8"
         )

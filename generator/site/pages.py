@@ -1,21 +1,21 @@
-"""Posting pages reused between site builds, so that a build renders only what changed.
+"""Pages reused between site builds, so that a build renders only what changed.
 
-Most of a large site is posting pages, and most postings belong to closed periods: once a
-posting has ended its page no longer changes. mkdocs renders every page on every build
-(about 40 ms a page with Chinese search), so `cadre build` keeps each posting page's HTML
-and search entries in the cache, keyed by everything that page's output depends on: its
-Markdown, its path, and the *frame* (the mkdocs configuration with the navigation, the
-search dictionary, the theme overrides, stylesheets and scripts, the installed mkdocs and
-mkdocs-material, and this code's version). A page whose key is known is handed to mkdocs
-as an excluded document (so links to it still resolve and are still checked) and its
+Most postings belong to closed periods: once a posting has ended its page no longer
+changes. mkdocs renders every page on every build (about 40 ms a page with Chinese
+search), so `cadre build` keeps each page's HTML and search entries in the cache, keyed by
+everything that page's output depends on: its Markdown, its path, and the *frame* (the
+mkdocs configuration with the navigation, the search dictionary, the theme overrides,
+stylesheets and scripts, the installed mkdocs and mkdocs-material, and this code's
+version). A page whose key is known is handed to mkdocs as an excluded document (so links
+to it still resolve and are still checked, and the navigation still lists it) and its
 stored output is put back afterwards; every other page is built and then stored.
 
-Only posting pages are reused: they are outside the navigation, so their HTML does not
-depend on which other pages exist. Navigation pages (home, years, units) are few and
-always built. The search index is written in one canonical order (by page, then section)
-whether pages were reused or not, so a build that reuses pages gives the same bytes as a
-full build. A change that adds or removes a name, unit or year changes the frame and
-rebuilds every page once.
+Every page can be reused because the navigation gives each of its pages' titles itself
+(`render.navigation`): no page's HTML depends on another page's Markdown. The search index
+is written in one canonical order (by page, then section) and the sitemap from the
+records (`sitemap`), so a build that reuses pages gives the same bytes as a full build. A
+change that adds or removes a name or a year changes the frame and rebuilds every page
+once.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import re
 from importlib.metadata import version as installed
 from pathlib import Path
 
@@ -30,11 +31,10 @@ from ..cache import code_version
 from ..outputs import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-REUSABLE = "postings/"
 
 
 def frame_key(config: dict, userdict: str) -> str:
-    """Everything besides its own Markdown that a posting page's HTML depends on."""
+    """Everything besides its own Markdown that a page's HTML depends on."""
     h = hashlib.blake2b(digest_size=20)
     portable = {k: v for k, v in config.items() if k not in ("docs_dir", "exclude_docs")}
     portable["theme"] = {k: v for k, v in config["theme"].items() if k != "custom_dir"}
@@ -67,7 +67,7 @@ def html_path(rel: str) -> str:
 
 
 class PageStore:
-    """Built posting pages by key, one small file each, under the repository's cache folder."""
+    """Built pages by key, one small file each, under the repository's cache folder."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -103,8 +103,18 @@ class PageStore:
                 f.unlink(missing_ok=True)
 
 
+_PLAIN = re.compile(r"[a-z0-9][a-z0-9/._-]*\.md\Z")
+
+
 def exclude_docs(rels: list[str]) -> str:
-    """mkdocs `exclude_docs` lines naming exactly these files (posting ids are plain slugs)."""
+    """mkdocs `exclude_docs` lines naming exactly these files.
+
+    The lines are gitignore patterns; page paths are made of ids, which the schemas keep to
+    letters, digits and hyphens, so no path can be read as a wildcard. Anything else is a
+    bug, refused here rather than excluding more than was asked."""
+    for rel in rels:
+        if not _PLAIN.match(rel) or ".." in rel:
+            raise ValueError(f"unexpected page path {rel!r}")
     return "".join(f"/{rel}\n" for rel in sorted(rels))
 
 

@@ -199,13 +199,19 @@ def render_docs(view: dict) -> dict[str, bytes]:
             postings=[p for p in postings if p["year"] == year],
         )
     page("units/index.md", "units_index.md.j2")
+    by_unit: dict[str, list] = {}
+    for p in postings:
+        by_unit.setdefault(p["unit"], []).append(p)
+    years_of: dict[str, list] = {}
+    for u in view["unit_years"]:
+        years_of.setdefault(u["unit"], []).append(u)
     for unit in view["units"]:
         page(
             f"units/{unit['id']}.md",
             "unit.md.j2",
             unit=unit,
-            years=[u for u in view["unit_years"] if u["unit"] == unit["id"]],
-            postings=[p for p in postings if p["unit"] == unit["id"]],
+            years=years_of.get(unit["id"], []),
+            postings=by_unit.get(unit["id"], []),
         )
     for p in postings:
         page(f"postings/{p['id']}.md", "posting.md.j2", p=p)
@@ -228,11 +234,20 @@ def render_docs(view: dict) -> dict[str, bytes]:
 
 
 def navigation(view: dict) -> list:
-    """Short navigation: home, years, units, statistics, data. Postings are reached from these pages."""
+    """Short navigation: home, years, units, statistics, data, each with its title written out.
+
+    Postings and each unit's page are reached from these pages, not listed beside every
+    page: a province has thousands of units. The titles are given here rather than read
+    from the pages, so that a page's HTML depends only on its own Markdown and this list,
+    and an unchanged page can be reused from an earlier build (see `pages`).
+    """
     return [
         {"首页": "index.md"},
-        {"公示归档": ["archive/index.md"] + [f"archive/{y}.md" for y in view["years"]]},
-        {"单位": ["units/index.md"] + [f"units/{u['id']}.md" for u in view["units"]]},
+        {
+            "公示归档": [{"公示归档": "archive/index.md"}]
+            + [{f"{y}年公示": f"archive/{y}.md"} for y in view["years"]]
+        },
+        {"单位": "units/index.md"},
         {"统计": "stats.md"},
         {"数据下载": "data/index.md"},
     ]
