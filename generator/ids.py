@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-
 COMPOUND_SURNAMES = {
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
     "宇文", "司徒", "夏侯", "令狐", "端木", "澹台", "轩辕", "钟离", "万俟", "独孤",
