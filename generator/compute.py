@@ -14,7 +14,10 @@ the records: that is the check stage's work, before and after this (`checks`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from .dates import parse_date
 from .loader import Document
@@ -111,34 +114,146 @@ def compute_selections(rec: Records, as_of: dt.date) -> tuple[list[dict], list[d
     return selections, alerts
 
 
+@dataclass(frozen=True)
+class Stage:
+    """One step of computing: the steps whose output it reads, and the policy sections it
+    reads (top-level keys of a policy file; `rules.shared.policy_in_force`).
+
+    The sections are what a policy change can move: a diff of a policy change computes
+    twice only the steps that read a changed section or a moved step's output, and once,
+    for both revisions, everything else (`policy_change`). tests/test_policy_change.py
+    traces every step's reads and holds them to what is written here.
+    """
+
+    name: str
+    needs: tuple[str, ...]
+    reads: frozenset[str]
+    run: Callable[[Records, dt.date, dict], Any]  # records, as-of, outputs so far -> output
+
+
+def _appraisals(rec: Records, as_of: dt.date, got: dict):
+    appraisals, alerts = compute_appraisals(rec, as_of, got["handling"].forced_grades)
+    return _order(appraisals, "year", "unit", "pool", "rank", "person"), alerts
+
+
+def _tenure(rec: Records, as_of: dt.date, got: dict):
+    earlier = got["handling"].actions + got["cases"][0] + got["consequences"][0]
+    return compute_tenure(rec, as_of, earlier)
+
+
+def _watch(rec: Records, as_of: dt.date, got: dict):
+    return compute_watch(rec, {"appraisals": got["appraisals"][0], "points": got["points"]}, as_of)
+
+
+# In the order they run; each needs only earlier ones.
+STAGES = (
+    Stage(
+        "handling",
+        (),
+        frozenset(
+            {"accountability_threshold", "aspects", "channels", "consequences", "handling_order"}
+            | {"leader_min_rank", "ranks", "repeated_assignment", "situations"}
+        ),
+        lambda rec, as_of, got: compute_handling(rec, as_of),
+    ),
+    Stage(
+        "cases",
+        (),
+        frozenset({"appeal", "fitting_outcomes", "situations"}),
+        lambda rec, as_of, got: compute_cases(rec, as_of),
+    ),
+    Stage(
+        "appraisals",
+        ("handling",),
+        frozenset({"democratic", "grading", "weights"}),
+        _appraisals,
+    ),
+    Stage(
+        "consequences",
+        ("appraisals",),
+        frozenset({"consequences", "ranks"}),
+        lambda rec, as_of, got: consequences(got["appraisals"][0], rec),
+    ),
+    Stage("points", (), frozenset({"points"}), lambda rec, as_of, got: compute_points(rec)),
+    Stage(
+        "selections",
+        (),
+        frozenset({"selection"}),
+        lambda rec, as_of, got: compute_selections(rec, as_of),
+    ),
+    Stage(
+        "tenure", ("handling", "cases", "consequences"), frozenset({"retirement", "terms"}), _tenure
+    ),
+    Stage(
+        "postings",
+        (),
+        frozenset({"posting"}),
+        lambda rec, as_of, got: compute_postings(rec, as_of, {}),
+    ),
+    Stage("watch", ("appraisals", "points"), frozenset({"watch"}), _watch),
+)
+BY_NAME = {s.name: s for s in STAGES}
+
+
+def with_needs(names: set[str]) -> set[str]:
+    """These steps and every step they read, however indirectly."""
+    out: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in out:
+            out.add(name)
+            todo += BY_NAME[name].needs
+    return out
+
+
+def run_stages(
+    rec: Records, as_of: dt.date, names: set[str] | None = None, given: dict | None = None
+) -> dict:
+    """The outputs of the named steps (all, by default) and those they need, by name.
+
+    Outputs in `given` are taken as they are rather than computed again.
+    """
+    wanted = with_needs(names) if names is not None else set(BY_NAME)
+    got = dict(given or {})
+    for stage in STAGES:
+        if stage.name in wanted and stage.name not in got:
+            got[stage.name] = stage.run(rec, as_of, got)
+    return got
+
+
+def assemble(got: dict, as_of: dt.date, source: dict) -> dict:
+    """The results from every step's output."""
+    handled = got["handling"]
+    actions = handled.actions + got["cases"][0] + got["consequences"][0] + got["tenure"][0]
+    alerts = (
+        handled.alerts
+        + got["cases"][1]
+        + got["appraisals"][1]
+        + got["consequences"][1]
+        + got["selections"][1]
+        + got["tenure"][1]
+    )
+    return {
+        "as_of": as_of.isoformat(),
+        "source": source,
+        "appraisals": got["appraisals"][0],
+        "actions": _order(actions, "person", "effective", "rule", "type"),
+        "points": got["points"],
+        "selections": got["selections"][0],
+        "alerts": _order(alerts, "rule", "date", "person", "unit", "type"),
+        "postings": got["postings"],
+        "watch": got["watch"],
+    }
+
+
 def compute(rec: Records, as_of: dt.date, source: dict) -> dict:
     """All results as of one date. `source` is {"commit": ..., "digest": ...} of the records.
 
     The results' `findings` (those of checking, before and after computing) are added by
     the pipeline.
     """
-    handled = compute_handling(rec, as_of)
-    case_actions, case_alerts = compute_cases(rec, as_of)
-    appraisals, a_alerts = compute_appraisals(rec, as_of, handled.forced_grades)
-    a_actions, c_alerts = consequences(appraisals, rec)
-    points = compute_points(rec)
-    selections, s_alerts = compute_selections(rec, as_of)
-    actions = handled.actions + case_actions + a_actions
-    t_actions, t_alerts = compute_tenure(rec, as_of, actions)
-    actions = actions + t_actions
-    alerts = handled.alerts + case_alerts + a_alerts + c_alerts + s_alerts + t_alerts
-    results = {
-        "as_of": as_of.isoformat(),
-        "source": source,
-        "appraisals": _order(appraisals, "year", "unit", "pool", "rank", "person"),
-        "actions": _order(actions, "person", "effective", "rule", "type"),
-        "points": points,
-        "selections": selections,
-        "alerts": _order(alerts, "rule", "date", "person", "unit", "type"),
-    }
-    results["postings"] = compute_postings(rec, as_of, results)
-    results["watch"] = compute_watch(rec, results, as_of)
-    return results
+    return assemble(run_stages(rec, as_of), as_of, source)
 
 
 def compute_for_checks(rec: Records, as_of: dt.date) -> dict:
@@ -146,11 +261,12 @@ def compute_for_checks(rec: Records, as_of: dt.date) -> dict:
     with the grades F3 and F5 force, their consequences, and the selections. Validation
     needs no more, and at a province's scale the rest (points, postings, tenure, the
     watch list) is most of the time and memory of computing."""
-    handled = compute_handling(rec, as_of)
-    appraisals, _ = compute_appraisals(rec, as_of, handled.forced_grades)
-    actions, _ = consequences(appraisals, rec)
-    selections, _ = compute_selections(rec, as_of)
-    return {"appraisals": appraisals, "actions": actions, "selections": selections}
+    got = run_stages(rec, as_of, {"consequences", "selections"})
+    return {
+        "appraisals": got["appraisals"][0],
+        "actions": got["consequences"][0],
+        "selections": got["selections"][0],
+    }
 
 
 def for_year(results: dict, year: int) -> dict:

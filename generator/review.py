@@ -11,6 +11,10 @@ revision's `Links`, keyed by the git tree of its records folder. A later diff fr
 known tree needs no whole load: `git diff-tree` names the changed files, the links of the
 other side follow from the known ones and those files, and only the files in scope are
 read and loaded. Its cost grows with the change and its units, not with the repository.
+
+A change to policy files alone can move every unit; both revisions are then loaded whole,
+but only the checks and steps that read a changed parameter are computed for each
+(`policy_change`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from . import gitstore
 from .cache import DocumentCache, load_links, store_links
 from .diff import OutcomeDiff, outcome_diff
 from .pipeline import load
+from .policy_change import both_sides, changed_sections
+from .repository import classify
 from .scope import Links, affected_units, links_of, select
 from .scoped import Side, patched_links, scoped_results
 
@@ -121,6 +127,12 @@ def _fast(
     return sides[0], sides[1], units
 
 
+def _policy_only(changes: list) -> bool:
+    """Whether the change is to policy files alone (see `policy_change`)."""
+    places = [classify(c.path) for c in changes]
+    return bool(places) and all(p is not None and p.kind == "policy" for p in places)
+
+
 def revision_diff(
     root: Path,
     base: str,
@@ -153,8 +165,14 @@ def revision_diff(
     latest = head_side.links.latest_event() or base_side.links.latest_event()
     day = as_of or (dt.date.fromisoformat(latest) if latest else None)
     memo: dict = {}
-    head_results, head_findings = scoped_results(head_side, units, day, memo)
-    base_results, base_findings = scoped_results(base_side, units, day, memo)
+    if units is None and day is not None and scoped and _policy_only(changes):
+        changed = changed_sections(base_side.records, head_side.records)
+        (base_results, base_findings), (head_results, head_findings) = both_sides(
+            base_side, head_side, day, changed, memo
+        )
+    else:
+        head_results, head_findings = scoped_results(head_side, units, day, memo)
+        base_results, base_findings = scoped_results(base_side, units, day, memo)
     d = outcome_diff(base_results, head_results, base_findings, head_findings)
     d.head_errors = [f for f in head_findings if f["severity"] == "error"]
     if d.head_errors:
