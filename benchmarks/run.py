@@ -8,7 +8,9 @@ loader, nothing else), `cadre validate` cold (no cache) and again with nothing c
 `cadre compute` (documents cached, results not), `cadre build` (only up to --build-max
 people) cold and again after a one-file change, loading that one changed file on its own,
 `cadre diff` of the change (after `cadre diff main main` has kept main's links, as the
-publish workflow does), and `cadre validate` after the change. Each step runs in a fresh
+publish workflow does), `cadre validate` and `cadre build` after the change, the internal
+view's build, and `cadre diff` of a policy change (the share of 优秀, which moves every
+appraisal). Each step runs in a fresh
 process: "seconds" is timed inside it (after start-up), "wall" around it (with start-up).
 The table goes to benchmarks/RESULTS.md with the machine it ran on.
 """
@@ -143,6 +145,27 @@ def measure(people: int, build: bool, workdir: Path) -> list[tuple[str, dict]]:
                 run([*cadre, "build", "--out", str(workdir / f"site-{people}")], repo, env),
             )
         )
+        out = workdir / f"internal-{people}"
+        steps.append(
+            (
+                "internal view's build",
+                run([*cadre, "build", "--audience", "internal", "--out", str(out)], repo, env),
+            )
+        )
+    # a policy change on another branch: the share of 优秀 in every pool of 2025
+    git(repo, "checkout", "-q", "-b", "policy", "main")
+    policy = repo / "records" / "policy" / "2025.yaml"
+    text = policy.read_text(encoding="utf-8")
+    assert "excellent_share: 0.2\n" in text
+    policy.write_text(text.replace("excellent_share: 0.2\n", "excellent_share: 0.25\n"), "utf-8")
+    git(repo, "commit", "-q", "-am", "excellent share")
+    steps.append(
+        (
+            "diff of a policy change (the share of 优秀)",
+            run([*cadre, "diff", "main", "policy"], repo, env),
+        )
+    )
+    git(repo, "checkout", "-q", "change")
     return steps
 
 
@@ -219,6 +242,15 @@ def main() -> None:
             "",
             f"The diff of the one-file change took {diff['wall'] / one['wall']:.1f}× the wall time of loading that one file on its own "
             f"({diff['wall']:.2f} s against {one['wall']:.2f} s).",
+            "",
+        ]
+        cold, after = by_name["validate, cold"], by_name["validate after the one-file change"]
+        top = max(steps[1:], key=lambda step: step[1]["peak_mb"])
+        lines += [
+            f"Validation after the one-file change took {after['wall'] / cold['wall']:.1%} of a cold "
+            f"validation's wall time ({after['wall']:.2f} s against {cold['wall']:.2f} s).",
+            "",
+            f"The largest peak memory of a step was {top[1]['peak_mb']:.0f} MB ({top[0]}).",
             "",
         ]
     args.out.write_text("\n".join(lines), encoding="utf-8")

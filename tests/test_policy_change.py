@@ -221,10 +221,11 @@ def reads_of(run) -> set[str]:
 
 
 @pytest.mark.parametrize("where", ["demo", "mini"])
-def test_every_step_reads_only_the_sections_it_names(demo_repo, where):
+def test_every_step_reads_only_the_sections_it_names(demo_repo, where, monkeypatch):
     """Held on the demo county (every kind of record) and the small test county."""
     from pathlib import Path
 
+    monkeypatch.setenv("CADRE_NO_CACHE", "1")  # nothing written beside either
     folder = (
         demo_repo / "records"
         if where == "demo"

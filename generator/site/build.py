@@ -30,7 +30,6 @@ from .feed import FEED
 from .pages import (
     PageStore,
     entries_by_page,
-    exclude_docs,
     frame_key,
     html_path,
     page_key,
@@ -43,6 +42,7 @@ from .sitemap import page_dates, sitemap, sitemap_gz
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BASE_CONFIG = ROOT / "mkdocs.yml"
+REUSE_HOOK = Path(__file__).resolve().parent / "mkdocs_reuse.py"
 
 
 @dataclass(frozen=True)
@@ -172,14 +172,21 @@ class Built:
     reused: int = 0  # pages taken from an earlier build (see `pages`)
 
 
-def run_mkdocs(config: dict, work: Path, site_dir: Path, epoch: int) -> None:
+def run_mkdocs(
+    config: dict, work: Path, site_dir: Path, epoch: int, reused: list[str] | None = None
+) -> None:
+    """mkdocs on the docs folder, leaving out the `reused` pages (see `mkdocs_reuse`)."""
     config_path = work / "mkdocs.yml"
+    listed = work / "reused.txt"
+    listed.write_text("".join(f"{rel}\n" for rel in sorted(reused or [])), encoding="utf-8")
+    config = {**config, "hooks": [*config.get("hooks", []), str(REUSE_HOOK)]}
     config_path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
     env = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "SOURCE_DATE_EPOCH": str(epoch),
         "PYTHONHASHSEED": "0",
+        "CADRE_REUSED_PAGES": str(listed),
     }
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
@@ -217,9 +224,7 @@ def run_mkdocs_reusing(
     frame = frame_key(config, words)
     keys = {rel: page_key(frame, rel, data) for rel, data in docs.items() if rel.endswith(".md")}
     reused = {rel: hit for rel, k in keys.items() if (hit := store.get(k)) is not None}
-    if reused:
-        config = {**config, "exclude_docs": exclude_docs(list(reused))}
-    run_mkdocs(config, work, site_dir, epoch)
+    run_mkdocs(config, work, site_dir, epoch, list(reused))
     index = read_search(site_dir)
     built = entries_by_page(index)
     for rel, k in keys.items():

@@ -8,7 +8,7 @@ mkdocs configuration with the navigation, the search dictionary, the theme overr
 stylesheets and scripts, the installed mkdocs and mkdocs-material, and this code's
 version). A page whose key is known is handed to mkdocs as an excluded document (so links
 to it still resolve and are still checked, and the navigation still lists it) and its
-stored output is put back afterwards; every other page is built and then stored.
+stored output is put back afterwards (`mkdocs_reuse`); every other page is built and then stored.
 
 Every page can be reused because the navigation gives each of its pages' titles itself
 (`render.navigation`): no page's HTML depends on another page's Markdown. The search index
@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
-import re
 from importlib.metadata import version as installed
 from pathlib import Path
 
@@ -36,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def frame_key(config: dict, userdict: str) -> str:
     """Everything besides its own Markdown that a page's HTML depends on."""
     h = hashlib.blake2b(digest_size=20)
-    portable = {k: v for k, v in config.items() if k not in ("docs_dir", "exclude_docs")}
+    portable = {k: v for k, v in config.items() if k != "docs_dir"}
     portable["theme"] = {k: v for k, v in config["theme"].items() if k != "custom_dir"}
     portable["plugins"] = [
         {"search": {k: v for k, v in p["search"].items() if k != "jieba_dict_user"}}
@@ -101,21 +100,6 @@ class PageStore:
         for f in self.folder.iterdir():
             if f.name not in self.used and not f.name.startswith("."):
                 f.unlink(missing_ok=True)
-
-
-_PLAIN = re.compile(r"[a-z0-9][a-z0-9/._-]*\.md\Z")
-
-
-def exclude_docs(rels: list[str]) -> str:
-    """mkdocs `exclude_docs` lines naming exactly these files.
-
-    The lines are gitignore patterns; page paths are made of ids, which the schemas keep to
-    letters, digits and hyphens, so no path can be read as a wildcard. Anything else is a
-    bug, refused here rather than excluding more than was asked."""
-    for rel in rels:
-        if not _PLAIN.match(rel) or ".." in rel:
-            raise ValueError(f"unexpected page path {rel!r}")
-    return "".join(f"/{rel}\n" for rel in sorted(rels))
 
 
 def _page_of(location: str) -> str:
