@@ -71,6 +71,13 @@ class DocumentCache:
         self.used.add(k)
         self.changed = True
 
+    def forget(self) -> None:
+        """Drop the documents held in memory (saved ones are read again if asked for): a
+        command that has what it needs from them frees them for its next stage."""
+        if self.changed:
+            self.save()
+        self._entries = None
+
     def save(self) -> None:
         if self.path is None:
             return

@@ -42,6 +42,12 @@ class Source:
             self._files = read_tree(self.records_dir)
         return self._files
 
+    def forget(self) -> None:
+        """Drop the files' bytes and the cached documents held in memory (read again if asked)."""
+        self._files = None
+        if self.cache is not None:
+            self.cache.forget()
+
     @property
     def commit(self) -> dict:
         """The commit the records sit in, asked of git once."""

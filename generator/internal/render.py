@@ -6,29 +6,30 @@ through `md_escape`, so a record's text can never become markup here either.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..site.render import TEMPLATES, environment
 
 
-def render_internal(view: dict) -> dict[str, bytes]:
-    """Every file of the docs folder: 待办, 预警, a dossier per person, a page per unit."""
+def render_internal(view: dict) -> Iterator[tuple[str, bytes]]:
+    """Every file of the docs folder, one at a time: 待办, 预警, a dossier per person, a
+    page per unit."""
     env = environment()
-    files: dict[str, bytes] = {}
 
-    def page(path: str, template: str, **context) -> None:
+    def page(path: str, template: str, **context) -> tuple[str, bytes]:
         text = env.get_template(template).render(page_path=path, view=view, **context)
-        files[path] = text.encode("utf-8")
+        return path, text.encode("utf-8")
 
-    page("index.md", "internal/home.md.j2")
-    page("watch.md", "internal/watch.md.j2")
-    page("people/index.md", "internal/people.md.j2")
+    yield page("index.md", "internal/home.md.j2")
+    yield page("watch.md", "internal/watch.md.j2")
+    yield page("people/index.md", "internal/people.md.j2")
     for p in view["people"]:
-        page(f"people/{p['id']}.md", "internal/person.md.j2", p=p)
-    page("units/index.md", "internal/units.md.j2")
+        yield page(f"people/{p['id']}.md", "internal/person.md.j2", p=p)
+    yield page("units/index.md", "internal/units.md.j2")
     for u in view["units"]:
-        page(f"units/{u['id']}.md", "internal/unit.md.j2", u=u)
+        yield page(f"units/{u['id']}.md", "internal/unit.md.j2", u=u)
     for css in ("site.css", "internal.css"):
-        files[f"stylesheets/{css}"] = (TEMPLATES / "stylesheets" / css).read_bytes()
-    return files
+        yield f"stylesheets/{css}", (TEMPLATES / "stylesheets" / css).read_bytes()
 
 
 def internal_navigation(view: dict) -> list:

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +58,7 @@ class Audience:
     marker: str  # written into every folder of this audience; only such a folder is replaced
     default_out: str
     view: Callable[[Records, dict, dict | None], dict]  # records, results, history -> view
-    render: Callable[[dict], dict[str, bytes]]  # view -> the docs folder
+    render: Callable[[dict], Iterable[tuple[str, bytes]]]  # view -> the docs folder's files
     navigation: Callable[[dict], list]
     words: Callable[[dict], str]  # the search's dictionary of names (see `render.search_words`)
     detail_pages: tuple[str, ...]  # the folders of pages outside the navigation
@@ -208,29 +208,39 @@ def run_mkdocs(
         raise SiteError("mkdocs 构建失败 (mkdocs build failed):\n" + "\n".join(lines[-15:]))
 
 
+def write_docs(docs_dir: Path, docs: Iterable[tuple[str, bytes]], frame: str) -> dict[str, str]:
+    """Write each file of the docs folder as it is rendered; return each page's key (see
+    `pages`), by its path. Only the keys are kept: a province's pages are gigabytes."""
+    keys = {}
+    for rel, data in docs:
+        path = docs_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        if rel.endswith(".md"):
+            keys[rel] = page_key(frame, rel, data)
+    return keys
+
+
 def run_mkdocs_reusing(
-    config: dict,
-    words: str,
-    docs: dict[str, bytes],
-    work: Path,
-    site_dir: Path,
-    epoch: int,
-    store: PageStore,
+    config: dict, keys: dict[str, str], work: Path, site_dir: Path, epoch: int, store: PageStore
 ) -> int:
     """Run mkdocs on the pages whose output is not stored, then put the stored ones back.
 
     Returns how many pages were reused.
     """
-    frame = frame_key(config, words)
-    keys = {rel: page_key(frame, rel, data) for rel, data in docs.items() if rel.endswith(".md")}
-    reused = {rel: hit for rel, k in keys.items() if (hit := store.get(k)) is not None}
+    # Each stored page is read twice, to know it is whole and to put it back, rather than
+    # held: a province's reused pages are hundreds of megabytes.
+    reused = {rel for rel, k in keys.items() if store.get(k) is not None}
     run_mkdocs(config, work, site_dir, epoch, list(reused))
     index = read_search(site_dir)
     built = entries_by_page(index)
     for rel, k in keys.items():
         if rel not in reused:
             store.put(k, (site_dir / html_path(rel)).read_bytes(), built.get(html_path(rel), []))
-    for rel, hit in reused.items():
+            continue
+        hit = store.get(k)
+        if hit is None:
+            raise SiteError(f"{store.folder} 在构建中被改动，请重新构建 (the page store changed)")
         target = site_dir / html_path(rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(hit["html"])
@@ -314,43 +324,32 @@ def build_site(
         raise ValidationFailed(findings)
     history = gitstore.records_history(source.records_dir)
     view = audience.view(records, results, history.files if history else None)
+    epoch = source_date_epoch(history, results["source"]["digest"])
+    postings = view.get("postings", results["postings"])
+    counts = len(postings), sum(p["open"] for p in postings)
+    # The view is all that is rendered: at a province's scale the records, the results and
+    # the files' bytes are gigabytes that the pages need not sit beside.
+    del records, results, postings
+    source.forget()
     base = base_config(source.records_dir)
     if "site" in view:
         view["site"] = site_facts(base)
-    docs = audience.render(view)
     out.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         with tempfile.TemporaryDirectory(prefix="cadre-docs-") as tmp:
             work = Path(tmp)
             docs_dir = work / "docs"
-            for rel, data in docs.items():
-                path = docs_dir / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
             userdict = work / "names.txt"
             words = audience.words(view)
             userdict.write_text(words, encoding="utf-8")
-            config = mkdocs_config(
-                docs_dir,
-                audience.navigation(view),
-                userdict,
-                audience,
-                base,
-            )
+            config = mkdocs_config(docs_dir, audience.navigation(view), userdict, audience, base)
+            keys = write_docs(docs_dir, audience.render(view), frame_key(config, words))
             keep = source.cache_dir and audience.reuse_pages
-            reused = run_mkdocs_reusing(
-                config,
-                words,
-                docs,
-                work,
-                new,
-                source_date_epoch(history, results["source"]["digest"]),
-                PageStore(source.cache_dir / "pages" if keep else None),
-            )
+            store = PageStore(source.cache_dir / "pages" if keep else None)
+            reused = run_mkdocs_reusing(config, keys, work, new, epoch, store)
             if audience.page_dates is not None:
-                pages = [rel for rel in docs if rel.endswith(".md")]
-                write_sitemap(new, config.get("site_url"), audience.page_dates(view, pages))
+                write_sitemap(new, config.get("site_url"), audience.page_dates(view, list(keys)))
         (new / audience.marker).write_text(
             f"built by cadre build ({audience.name})\n", encoding="utf-8"
         )
@@ -358,6 +357,4 @@ def build_site(
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
-    pages = sum(1 for rel in docs if rel.endswith(".md"))
-    postings = view.get("postings", results["postings"])
-    return Built(out, pages, len(postings), sum(p["open"] for p in postings), findings, reused)
+    return Built(out, len(keys), *counts, findings, reused)

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -179,26 +180,26 @@ def _download(posting: dict, source: dict) -> dict:
     return {"posting": head, "data": posting["body"], "records": source}
 
 
-def render_docs(view: dict) -> dict[str, bytes]:
-    """Every file of the mkdocs docs folder, by path: pages, downloads and the stylesheet."""
+def render_docs(view: dict) -> Iterator[tuple[str, bytes]]:
+    """Every file of the mkdocs docs folder, path and bytes, one at a time (a province's
+    site is gigabytes: `build` writes each as it comes): pages, downloads, the stylesheet."""
     env = environment()
-    files: dict[str, bytes] = {}
 
-    def page(path: str, template: str, **context) -> None:
+    def page(path: str, template: str, **context) -> tuple[str, bytes]:
         text = env.get_template(template).render(page_path=path, view=view, **context)
-        files[path] = text.encode("utf-8")
+        return path, text.encode("utf-8")
 
     postings = view["postings"]
-    page("index.md", "home.md.j2", open_postings=[p for p in postings if p["open"]])
-    page("archive/index.md", "archive_index.md.j2")
+    yield page("index.md", "home.md.j2", open_postings=[p for p in postings if p["open"]])
+    yield page("archive/index.md", "archive_index.md.j2")
     for year in view["years"]:
-        page(
+        yield page(
             f"archive/{year}.md",
             "archive_year.md.j2",
             year=year,
             postings=[p for p in postings if p["year"] == year],
         )
-    page("units/index.md", "units_index.md.j2")
+    yield page("units/index.md", "units_index.md.j2")
     by_unit: dict[str, list] = {}
     for p in postings:
         by_unit.setdefault(p["unit"], []).append(p)
@@ -206,7 +207,7 @@ def render_docs(view: dict) -> dict[str, bytes]:
     for u in view["unit_years"]:
         years_of.setdefault(u["unit"], []).append(u)
     for unit in view["units"]:
-        page(
+        yield page(
             f"units/{unit['id']}.md",
             "unit.md.j2",
             unit=unit,
@@ -214,23 +215,25 @@ def render_docs(view: dict) -> dict[str, bytes]:
             postings=by_unit.get(unit["id"], []),
         )
     for p in postings:
-        page(f"postings/{p['id']}.md", "posting.md.j2", p=p)
-        files[f"data/{p['id']}.json"] = _json(_download(p, view["source"]))
-        files[f"data/{p['id']}.csv"] = _csv(posting_rows(p))
-    page("stats.md", "stats.md.j2", stats=statistics(view))
-    files["feed.xml"] = atom_feed(view)
-    page("data/index.md", "data.md.j2")
-    files["data/postings.json"] = _json(
-        {
-            "as_of": view["as_of"],
-            "records": view["source"],
-            "postings": [_download(p, view["source"])["posting"] for p in postings],
-        }
+        yield page(f"postings/{p['id']}.md", "posting.md.j2", p=p)
+        yield f"data/{p['id']}.json", _json(_download(p, view["source"]))
+        yield f"data/{p['id']}.csv", _csv(posting_rows(p))
+    yield page("stats.md", "stats.md.j2", stats=statistics(view))
+    yield "feed.xml", atom_feed(view)
+    yield page("data/index.md", "data.md.j2")
+    yield (
+        "data/postings.json",
+        _json(
+            {
+                "as_of": view["as_of"],
+                "records": view["source"],
+                "postings": [_download(p, view["source"])["posting"] for p in postings],
+            }
+        ),
     )
-    files["data/public.json"] = _json(view)
+    yield "data/public.json", _json(view)
     for asset in ASSETS:
-        files[asset] = (TEMPLATES / asset).read_bytes()
-    return files
+        yield asset, (TEMPLATES / asset).read_bytes()
 
 
 def navigation(view: dict) -> list:
