@@ -33,9 +33,9 @@ def _number(value) -> str:
     return f"{Decimal(str(value)).normalize():f}"
 
 
-def _policy(rec: Records, year: int) -> dict:
-    policy = policy_in_force(rec, year)[1]
-    return public_view("policy", policy) if policy else {}
+def public_policies(rec: Records) -> dict[int, dict]:
+    """Each year's policy as the public may see it, projected once for all of a build's postings."""
+    return {year: public_view("policy", doc.data) for year, doc in rec.policies.items()}
 
 
 def _head(policy: dict) -> dict:
@@ -181,9 +181,15 @@ def _decision(policy: dict, body: dict) -> tuple[list[dict], list[dict]]:
     return clauses, figures
 
 
-def posting_basis(rec: Records, posting: dict, body: dict) -> dict:
-    """The policy document, the clauses applied with their rule ids, and the figures used."""
-    policy = _policy(rec, posting["year"])
+def posting_basis(
+    rec: Records, posting: dict, body: dict, policies: dict[int, dict] | None = None
+) -> dict:
+    """The policy document, the clauses applied with their rule ids, and the figures used.
+
+    `policies` is `public_policies(rec)`, when the caller has it already."""
+    policies = public_policies(rec) if policies is None else policies
+    year = policy_in_force(rec, posting["year"])[0]
+    policy = policies.get(year, {}) if year is not None else {}
     kind = posting["kind"]
     if kind == "appraisal":
         clauses, figures = _appraisal(policy, body)

@@ -140,7 +140,6 @@ def _limits(rec: Records, results: dict, year: int, policy: dict) -> list[dict]:
     grading = policy.get("grading")
     if not grading:
         return []
-    units = {u: d.data["name"] for u, d in rec.units.items()}
     out = []
 
     def order(pool: str) -> tuple:
@@ -150,7 +149,10 @@ def _limits(rec: Records, results: dict, year: int, policy: dict) -> list[dict]:
     for pool, members in sorted(results.get("pools", {}).items(), key=lambda pm: order(pm[0])):
         graded = sum(a["grade"] != "ungraded" for a in members)
         limit, base = excellent_limit(len(members), graded, grading)
-        parts = [units.get(p, CATEGORY_LABELS.get(p, p)) for p in pool.split("/")]
+        parts = [
+            rec.units[p].data["name"] if p in rec.units else CATEGORY_LABELS.get(p, p)
+            for p in pool.split("/")
+        ]
         out.append(
             {
                 "pool": "·".join(parts),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ..labels import POSTING_KINDS, UNIT_KINDS
 from ..model import Records
-from .basis import posting_basis
+from .basis import posting_basis, public_policies
 from .bodies import appraisal_body, decision_body, name_of, points_body, selection_body
 
 
@@ -129,7 +129,9 @@ def _parts(results: dict):
     """
     appraisals = _group(results["appraisals"], lambda a: (a["year"], a["unit"]))
     pools = _group(results["appraisals"], lambda a: (a["year"], a["pool"]))
-    actions = _group(results["actions"], lambda a: a.get("year"))
+    numbered = _group(
+        enumerate(results["actions"]), lambda ia: (ia[1].get("year"), ia[1].get("person"))
+    )
     decisions = _group(results["actions"], lambda a: a.get("case"))
     points = results.get("points", {})
     months = _group(points.get("months", []), lambda m: (m["year"], m["month"], m["unit"]))
@@ -137,9 +139,14 @@ def _parts(results: dict):
     def part(p: dict) -> dict:
         if p["kind"] == "appraisal":
             own = appraisals.get((p["year"], p["unit"]), [])
+            people = {a["person"] for a in own}
+            mine = sorted(
+                (ia for pid in people for ia in numbered.get((p["year"], pid), [])),
+                key=lambda ia: ia[0],
+            )
             return results | {
                 "appraisals": own,
-                "actions": actions.get(p["year"], []),
+                "actions": [a for _, a in mine],  # the year's actions of its people, in order
                 "pools": {a["pool"]: pools[(p["year"], a["pool"])] for a in own},
             }
         if p["kind"] == "points":
@@ -161,6 +168,7 @@ def project(rec: Records, results: dict, history: dict | None = None) -> dict:
     as_of = results["as_of"]
     postings = []
     part = _parts(results)
+    policies = public_policies(rec)
     for p in results["postings"]:
         if p["kind"] == "appraisal":
             body = appraisal_body(rec, part(p), p)
@@ -172,14 +180,15 @@ def project(rec: Records, results: dict, history: dict | None = None) -> dict:
             body = decision_body(rec, part(p), p, as_of)
         if body is not None:
             head = _head(rec, p, history)
-            postings.append(head | {"body": body, "basis": posting_basis(rec, p, body)})
+            postings.append(head | {"body": body, "basis": posting_basis(rec, p, body, policies)})
     source = results.get("source", {})
+    years_of = _group(postings, lambda p: p["unit"])
     units = [
         {
             "id": uid,
             "name": doc.data["name"],
             "kind": UNIT_KINDS.get(doc.data["kind"], ""),
-            "years": sorted({p["year"] for p in postings if p["unit"] == uid}, reverse=True),
+            "years": sorted({p["year"] for p in years_of.get(uid, [])}, reverse=True),
         }
         for uid, doc in sorted(rec.units.items())
     ]
