@@ -1,6 +1,7 @@
 """The benchmark: every stage on one synthetic repository, as seconds and as a ratio to the floor.
 
-    python benchmarks/run.py --people 10000 --people 100000 [--build-max 10000] [--keep DIR]
+    python benchmarks/run.py --people 10000 --people 100000 [--build-max 10000]
+        [--internal-max 10000] [--keep DIR]
 
 For each size it writes a synthetic repository (`cadre synth`), makes it a git repository,
 and measures in order: the floor (a bare YAML parse of every record file with PyYAML's C
@@ -9,7 +10,7 @@ loader, nothing else), `cadre validate` cold (no cache) and again with nothing c
 people) cold and again after a one-file change, loading that one changed file on its own,
 `cadre diff` of the change (after `cadre diff main main` has kept main's links, as the
 publish workflow does), `cadre validate` and `cadre build` after the change, the internal
-view's build, and `cadre diff` of a policy change (the share of 优秀, which moves every
+view's build (only up to --internal-max people: a dossier per person), and `cadre diff` of a policy change (the share of 优秀, which moves every
 appraisal). Each step runs in a fresh
 process: "seconds" is timed inside it (after start-up), "wall" around it (with start-up).
 The table goes to benchmarks/RESULTS.md with the machine it ran on.
@@ -76,7 +77,7 @@ def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
-def measure(people: int, build: bool, workdir: Path) -> list[tuple[str, dict]]:
+def measure(people: int, build: bool, internal: bool, workdir: Path) -> list[tuple[str, dict]]:
     repo = workdir / f"synth-{people}"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     cadre = [sys.executable, str(HERE / "measure.py")]
@@ -145,6 +146,7 @@ def measure(people: int, build: bool, workdir: Path) -> list[tuple[str, dict]]:
                 run([*cadre, "build", "--out", str(workdir / f"site-{people}")], repo, env),
             )
         )
+    if internal:
         out = workdir / f"internal-{people}"
         steps.append(
             (
@@ -192,6 +194,12 @@ def main() -> None:
         help="largest size at which to measure the site build",
     )
     parser.add_argument(
+        "--internal-max",
+        type=int,
+        default=10_000,
+        help="largest size at which to measure the internal view's build",
+    )
+    parser.add_argument(
         "--keep", type=Path, default=None, help="keep the synthetic repositories in this folder"
     )
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
@@ -217,7 +225,7 @@ def main() -> None:
     ]
     for people in sizes:
         print(f"measuring {people} people", flush=True)
-        steps = measure(people, people <= args.build_max, workdir)
+        steps = measure(people, people <= args.build_max, people <= args.internal_max, workdir)
         floor = steps[0][1]["seconds"]
         lines += [
             f"## {people:,} people ({steps[0][1].get('files', '?')} record files)",
