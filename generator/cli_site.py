@@ -80,7 +80,8 @@ def _build(records_dir: Path, out: Path | None, as_of: str | None, audience: str
         click.echo(report(warnings, "text"), err=True)
     if who.name == "internal":
         click.echo(
-            f"内部工作台已生成 {built.out}：{built.pages} 个页面。内含个人信息，只在内网经登录后查看，"
+            f"内部工作台已生成 {built.out}：{built.pages} 个页面，{built.reused} 个沿用上次构建。"
+            "内含个人信息，只在内网经登录后查看，"
             "不得公开或复制到公示网站 (internal view built; it holds personal data: never publish it)"
         )
     else:

@@ -740,7 +740,7 @@ def test_build_with_the_default_relative_out_folder_fills_it(tmp_path, monkeypat
 
 
 def reused_pages(output: str) -> int:
-    return int(re.search(r"(\d+) 个页面沿用上次构建", output).group(1))
+    return int(re.search(r"(\d+) 个(?:页面)?沿用上次构建", output).group(1))
 
 
 def pages_of(site: Path) -> list[str]:
@@ -906,3 +906,82 @@ def test_a_page_store_that_cannot_be_written_only_costs_time(site_repo, tmp_path
         assert result.exit_code == 0, result.output
         assert reused_pages(result.output) == 0
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+
+
+def test_a_countys_own_hook_is_read_beside_its_mkdocs_yml_and_keys_the_pages(site_repo, tmp_path):
+    """mkdocs names a hook relative to mkdocs.yml; the build runs elsewhere, on a copy of the
+    settings, and a page kept from the last build must not outlive a change to the hook."""
+    config = (Path(__file__).parent.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    (site_repo / "mkdocs.yml").write_text(config + "\nhooks:\n  - hooks/mark.py\n", "utf-8")
+    hook = site_repo / "hooks" / "mark.py"
+    hook.parent.mkdir()
+    mark = "def on_post_page(output, page, config):\n    return output + '<!-- {} -->'\n"
+    hook.write_text(mark.format("county-mark-1"), encoding="utf-8")
+
+    first = run_build(site_repo, tmp_path / "one")
+    assert first.exit_code == 0, first.output
+    pages = pages_of(tmp_path / "one")
+    for page in pages:
+        assert (tmp_path / "one" / page).read_text(encoding="utf-8").endswith("county-mark-1 -->")
+
+    hook.write_text(mark.format("county-mark-2"), encoding="utf-8")
+    again = run_build(site_repo, tmp_path / "two")
+    assert again.exit_code == 0, again.output
+    assert reused_pages(again.output) == 0  # every page carries the old mark: none is kept
+    for page in pages:
+        assert (tmp_path / "two" / page).read_text(encoding="utf-8").endswith("county-mark-2 -->")
+
+
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        (
+            "site_name: x\ntheme:\n  name: material\nmarkdown_extensions:\n"
+            "  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+            "mkdocs.yml:6",
+        ),
+        ("site_name: [unclosed\n", "mkdocs.yml"),
+        ("site_name: no theme\n", "mkdocs.yml"),
+        ("theme: {name: material}\nhooks: hooks/one.py\n", "mkdocs.yml"),
+    ],
+)
+def test_a_mkdocs_yml_the_build_cannot_use_is_named_and_the_site_kept(
+    site_repo, tmp_path, text, where
+):
+    out = tmp_path / "site"
+    assert run_build(site_repo, out).exit_code == 0
+    before = snapshot(out)
+    (site_repo / "mkdocs.yml").write_text(text, encoding="utf-8")
+    result = run_build(site_repo, out)
+    assert result.exit_code == 1, result.output
+    assert where in result.output and "Traceback" not in result.output
+    assert snapshot(out) == before
+
+
+def test_the_internal_view_keeps_its_own_pages_and_is_the_same_as_a_fresh_build(
+    site_repo, tmp_path, monkeypatch
+):
+    """Every dossier is a page: the department's rebuild after one edit renders what changed,
+    from a store of its own (a public build beside it prunes nothing of it)."""
+    internal = ("--audience", "internal")
+    first = run_build(site_repo, tmp_path / "one", *internal)
+    assert first.exit_code == 0, first.output
+    assert reused_pages(first.output) == 0
+    assert run_build(site_repo, tmp_path / "public").exit_code == 0
+    again = run_build(site_repo, tmp_path / "two", *internal)
+    assert reused_pages(again.output) == len(pages_of(tmp_path / "one"))
+    assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
+    sitemap = (tmp_path / "two/sitemap.xml").read_text(encoding="utf-8")
+    assert "<url>" not in sitemap  # the internal view tells no crawler of its pages
+
+    # a birth date shows in its person's dossier only (the department's view holds it)
+    _edit(
+        site_repo / "records/people/hx-004.yaml", "birth_date: 1988-11-20", "birth_date: 1988-11-21"
+    )
+    edited = run_build(site_repo, tmp_path / "three", *internal)
+    assert edited.exit_code == 0, edited.output
+    assert 0 < reused_pages(edited.output) < len(pages_of(tmp_path / "one"))
+    monkeypatch.setenv("CADRE_NO_CACHE", "1")
+    fresh = run_build(site_repo, tmp_path / "fresh", *internal)
+    assert reused_pages(fresh.output) == 0
+    assert snapshot(tmp_path / "three") == snapshot(tmp_path / "fresh")

@@ -17,4 +17,7 @@ INTERNAL = Audience(
     detail_pages=("people/", "units/"),
     site_name="干部能上能下内部工作台（内部资料，不得公开）",
     extra_css=("stylesheets/internal.css",),
+    # Its pages hold private fields; they are kept under the records' own cache, which holds
+    # every record already and never leaves the machine (git ignores it).
+    page_store="pages-internal",
 )

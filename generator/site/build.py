@@ -66,8 +66,10 @@ class Audience:
     extra_css: tuple[str, ...] = ()  # stylesheets beside mkdocs.yml's
     extra_javascript: tuple[str, ...] = ()  # scripts of the docs folder, on every page
     feed: str | None = None  # the Atom feed every page's head links to
-    reuse_pages: bool = False  # keep built pages between builds (see `pages`)
-    # view, pages -> each page's date for the sitemap; None keeps mkdocs's own sitemap
+    # the folder of the records' cache that keeps this audience's built pages between builds
+    # (see `pages`); one per audience, since a build prunes what it did not use
+    page_store: str | None = None
+    # view, pages -> each page's date for the sitemap; None lists no page (see `write_sitemap`)
     page_dates: Callable[[dict, list[str]], dict[str, str]] | None = None
 
 
@@ -82,7 +84,7 @@ PUBLIC = Audience(
     detail_pages=("postings/", "units/"),
     extra_javascript=("javascripts/site.js",),
     feed=FEED,
-    reuse_pages=True,
+    page_store="pages",
     page_dates=page_dates,
 )
 MARKER = PUBLIC.marker
@@ -90,10 +92,34 @@ MARKERS = {PUBLIC.marker: PUBLIC.name, ".cadre-internal": "internal"}
 
 
 def base_config(records_dir: Path | None = None) -> dict:
-    """The repository's own mkdocs.yml beside its records (a county's title), else the tool's."""
+    """The repository's own mkdocs.yml beside its records (a county's title), else the tool's.
+
+    A county's hooks are named relative to its mkdocs.yml, as mkdocs reads them; they are
+    made absolute here, since mkdocs runs on a copy of the settings in another folder.
+    """
     own = records_dir.resolve().parent / "mkdocs.yml" if records_dir else None
     path = own if own and own.is_file() else BASE_CONFIG
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise SiteError(
+            f"{where}: 无法读取网站配置 (mkdocs.yml cannot be read: {problem})；"
+            "cadre build 只接受普通 YAML，不接受 !!python 标签"
+        ) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise SiteError(f"{path}: 无法读取网站配置 (mkdocs.yml cannot be read: {e})") from None
+    if not isinstance(config, dict) or not isinstance(config.get("theme"), dict):
+        raise SiteError(
+            f"{path}: 网站配置须为映射，并含 theme 一节 (mkdocs.yml needs a theme section)"
+        )
+    hooks = config.get("hooks") or []
+    if not isinstance(hooks, list) or not all(isinstance(h, str) for h in hooks):
+        raise SiteError(f"{path}: hooks 须为文件路径列表 (hooks must be a list of file paths)")
+    config["hooks"] = [str((path.parent / hook).resolve()) for hook in hooks]
+    return config
 
 
 def site_facts(config: dict) -> dict:
@@ -252,7 +278,8 @@ def run_mkdocs_reusing(
 
 def write_sitemap(site_dir: Path, site_url: str | None, dates: dict[str, str]) -> None:
     """Replace mkdocs's sitemap (the pages it rendered, dated today) with every page's,
-    dated by the records (see `sitemap`)."""
+    dated by the records (see `sitemap`); without dates, one that lists no page (the
+    internal view tells no crawler about itself)."""
     xml = sitemap(site_url, dates)
     (site_dir / "sitemap.xml").write_bytes(xml)
     (site_dir / "sitemap.xml.gz").write_bytes(sitemap_gz(xml))
@@ -319,6 +346,7 @@ def build_site(
         os.path.abspath(out)
     )  # mkdocs runs in another folder: relative paths would land there
     check_out_dir(out, source.records_dir, audience)
+    base = base_config(source.records_dir)  # a broken mkdocs.yml is told before the long part
     results, findings, records = check_and_compute(source, as_of, need_records=True)
     if results is None or records is None or has_errors(findings):
         raise ValidationFailed(findings)
@@ -331,7 +359,6 @@ def build_site(
     # the files' bytes are gigabytes that the pages need not sit beside.
     del records, results, postings
     source.forget()
-    base = base_config(source.records_dir)
     if "site" in view:
         view["site"] = site_facts(base)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -345,11 +372,11 @@ def build_site(
             userdict.write_text(words, encoding="utf-8")
             config = mkdocs_config(docs_dir, audience.navigation(view), userdict, audience, base)
             keys = write_docs(docs_dir, audience.render(view), frame_key(config, words))
-            keep = source.cache_dir and audience.reuse_pages
-            store = PageStore(source.cache_dir / "pages" if keep else None)
+            keep = source.cache_dir and audience.page_store
+            store = PageStore(source.cache_dir / audience.page_store if keep else None)
             reused = run_mkdocs_reusing(config, keys, work, new, epoch, store)
-            if audience.page_dates is not None:
-                write_sitemap(new, config.get("site_url"), audience.page_dates(view, list(keys)))
+            dates = audience.page_dates(view, list(keys)) if audience.page_dates else {}
+            write_sitemap(new, config.get("site_url"), dates)
         (new / audience.marker).write_text(
             f"built by cadre build ({audience.name})\n", encoding="utf-8"
         )

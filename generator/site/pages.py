@@ -45,6 +45,9 @@ def frame_key(config: dict, userdict: str) -> str:
     ]
     h.update(json.dumps(portable, sort_keys=True, ensure_ascii=False).encode())
     h.update(userdict.encode())
+    for hook in config.get("hooks", []):  # a county's own hooks shape its pages, as templates do
+        path = Path(hook)
+        h.update(hook.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
     templates = ROOT / "site_templates"
     for folder in ("overrides", "stylesheets", "javascripts"):
         for f in sorted((templates / folder).rglob("*")):
