@@ -18,6 +18,7 @@ from .cli_common import AS_OF, RECORDS, parse_as_of
 from .errors import CadreError
 from .findings import report
 from .pipeline import ValidationFailed, open_source
+from .site.escape import cn_date
 
 LOOPBACK = "127.0.0.1"  # the only address `cadre serve` listens on
 
@@ -87,7 +88,8 @@ def _build(records_dir: Path, out: Path | None, as_of: str | None, audience: str
     else:
         click.echo(
             f"网站已生成 {built.out}：{built.pages} 个页面，{built.postings} 项公示，"
-            f"其中 {built.open_postings} 项公示中；{built.reused} 个页面沿用上次构建 (site built)"
+            f"按 {cn_date(built.as_of)}，其中 {built.open_postings} 项公示中（网页按读者当天的日期显示状态）；"
+            f"{built.reused} 个页面沿用上次构建 (site built)"
         )
     return built.out
 

@@ -985,3 +985,10 @@ def test_the_internal_view_keeps_its_own_pages_and_is_the_same_as_a_fresh_build(
     fresh = run_build(site_repo, tmp_path / "fresh", *internal)
     assert reused_pages(fresh.output) == 0
     assert snapshot(tmp_path / "three") == snapshot(tmp_path / "fresh")
+
+
+def test_the_build_says_for_which_day_it_counted_the_open_postings(site_repo, tmp_path):
+    """Pages work out their status by the reader's day; the build's count is for its as-of day."""
+    result = run_build(site_repo, tmp_path / "site", "--as-of", "2026-01-22")
+    assert result.exit_code == 0, result.output
+    assert "按 2026年1月22日，其中" in result.output and "项公示中" in result.output

@@ -196,6 +196,7 @@ class Built:
     open_postings: int
     findings: list[Finding]
     reused: int = 0  # pages taken from an earlier build (see `pages`)
+    as_of: str | None = None  # the day the build's status is computed for
 
 
 def run_mkdocs(
@@ -355,6 +356,7 @@ def build_site(
     epoch = source_date_epoch(history, results["source"]["digest"])
     postings = view.get("postings", results["postings"])
     counts = len(postings), sum(p["open"] for p in postings)
+    day = results["as_of"]
     # The view is all that is rendered: at a province's scale the records, the results and
     # the files' bytes are gigabytes that the pages need not sit beside.
     del records, results, postings
@@ -384,4 +386,4 @@ def build_site(
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
-    return Built(out, len(keys), *counts, findings, reused)
+    return Built(out, len(keys), *counts, findings, reused, day)
