@@ -955,6 +955,7 @@ def test_a_mkdocs_yml_the_build_cannot_use_is_named_and_the_site_kept(
     result = run_build(site_repo, out)
     assert result.exit_code == 1, result.output
     assert where in result.output and "Traceback" not in result.output
+    assert ("!!python 标签" in result.output) == ("!!python" in text)  # the hint fits the fault
     assert snapshot(out) == before
 
 

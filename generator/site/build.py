@@ -105,9 +105,9 @@ def base_config(records_dir: Path | None = None) -> dict:
         mark = getattr(e, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        hint = "；cadre build 只读普通 YAML，不接受 !!python 标签" if "python" in problem else ""
         raise SiteError(
-            f"{where}: 无法读取网站配置 (mkdocs.yml cannot be read: {problem})；"
-            "cadre build 只接受普通 YAML，不接受 !!python 标签"
+            f"{where}: 无法读取网站配置 (mkdocs.yml cannot be read: {problem}){hint}"
         ) from None
     except (OSError, UnicodeDecodeError) as e:
         raise SiteError(f"{path}: 无法读取网站配置 (mkdocs.yml cannot be read: {e})") from None
