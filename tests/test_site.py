@@ -33,7 +33,7 @@ from generator.repository import read_tree
 from generator.rules.postings import compute_postings
 from generator.schema import private_leaves, raw_schema
 from generator.site import build as site_build
-from generator.site import render
+from generator.site import html_blocks, render
 from generator.site.build import MARKER, source_date_epoch
 from generator.site.escape import md_escape
 from generator.site.project import project
@@ -178,8 +178,8 @@ def test_hostile_values_from_records_render_as_literal_text(site_repo, tmp_path)
     r = site_repo / "records"
     unit_name = "河西镇<script>alert(1)</script>|*x*{: .evil}"
     team = "东片<b>粗</b> {{ 7*7 }}"
-    report = "全面完成<script>alert(2)</script>\n# 标题\n--8<-- /etc/passwd\n[点我](javascript:alert(3)) <img src=x onerror=alert(4)>\n{: .attr} **粗** _斜_ | 管道 |"
-    reason = "=HYPERLINK(1) | a *b* <i>i</i>"
+    report = "全面完成<script>alert(2)</script>\n# 标题\n--8<-- /etc/passwd\n[点我](javascript:alert(3)) <img src=x onerror=alert(4)>\n{: .attr} **粗** _斜_ | 管道 |\n<!--cadre-html:0-->"
+    reason = "=HYPERLINK(1) | a *b* <i>i</i> <!--cadre-html:0-->"  # the place of a table
     summary = "经研究决定。\n## 假标题\n<a href='javascript:alert(5)'>链接</a> ~~删~~"
     _edit(r / "units" / "hexi.yaml", "name: 河西镇\n", f"name: {_yaml(unit_name)}\n")
     _edit(r / "units" / "hexi.yaml", "name: 东片,", f"name: {_yaml(team)},")
@@ -232,6 +232,29 @@ def test_hostile_values_from_records_render_as_literal_text(site_repo, tmp_path)
         assert (
             "<script>alert" not in raw and "<b>粗" not in raw and "javascript:alert" not in raw
         ), page_file
+        assert "<!--cadre-html" not in raw, page_file  # every place filled, none forged
+    appraisal = (out / "postings/appraisal-2025-hexi.html").read_text(encoding="utf-8")
+    assert appraisal.count("<table") == 2  # the grades and the pools: no third from a value
+
+
+def test_tables_and_charts_around_markdown_give_the_same_site(site_repo, tmp_path, monkeypatch):
+    """Tables and charts skip Markdown (`html_blocks`); the pages are the same bytes."""
+    monkeypatch.setenv("CADRE_NO_CACHE", "1")
+    lifted = []
+
+    def counted(markdown):
+        text, blocks = html_blocks.lift(markdown)
+        lifted.extend(blocks)
+        return text, blocks
+
+    monkeypatch.setattr(site_build, "lift", counted)
+    assert run_build(site_repo, tmp_path / "around").exit_code == 0
+    kinds = {block.split(">", 1)[0] for block in lifted}
+    assert '<table class="stack"' in kinds and '<figure class="chart"' in kinds, kinds
+
+    monkeypatch.setattr(site_build, "lift", lambda markdown: (markdown, []))
+    assert run_build(site_repo, tmp_path / "through").exit_code == 0
+    assert snapshot(tmp_path / "around") == snapshot(tmp_path / "through")
 
 
 # ---------------------------------------------------------------- privacy

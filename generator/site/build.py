@@ -27,6 +27,7 @@ from ..findings import Finding, has_errors
 from ..model import Records
 from ..pipeline import Source, ValidationFailed, check_and_compute
 from .feed import FEED
+from .html_blocks import lift
 from .pages import (
     PageStore,
     entries_by_page,
@@ -214,6 +215,7 @@ def run_mkdocs(
         "SOURCE_DATE_EPOCH": str(epoch),
         "PYTHONHASHSEED": "0",
         "CADRE_REUSED_PAGES": str(listed),
+        "CADRE_HTML_BLOCKS": str(blocks_dir(Path(config["docs_dir"]))),
     }
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
@@ -237,15 +239,29 @@ def run_mkdocs(
 
 def write_docs(docs_dir: Path, docs: Iterable[tuple[str, bytes]], frame: str) -> dict[str, str]:
     """Write each file of the docs folder as it is rendered; return each page's key (see
-    `pages`), by its path. Only the keys are kept: a province's pages are gigabytes."""
+    `pages`), by its path. Only the keys are kept: a province's pages are gigabytes.
+
+    A page's tables and charts go beside it, into `blocks_dir(docs_dir)`, for the hook to
+    put back after Markdown (see `html_blocks`); the key is the whole page's."""
     keys = {}
     for rel, data in docs:
         path = docs_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
         if rel.endswith(".md"):
             keys[rel] = page_key(frame, rel, data)
+            text, blocks = lift(data.decode("utf-8"))
+            if blocks:
+                data = text.encode("utf-8")
+                aside = blocks_dir(docs_dir) / f"{rel}.json"
+                aside.parent.mkdir(parents=True, exist_ok=True)
+                aside.write_text(json.dumps(blocks, ensure_ascii=False), encoding="utf-8")
+        path.write_bytes(data)
     return keys
+
+
+def blocks_dir(docs_dir: Path) -> Path:
+    """Where a page's tables and charts wait for mkdocs's hook: beside the docs, never in."""
+    return docs_dir.parent / "html-blocks"
 
 
 def run_mkdocs_reusing(

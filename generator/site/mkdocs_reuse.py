@@ -1,16 +1,24 @@
-"""An mkdocs hook: leave out the pages `cadre build` puts back from its store (see `pages`).
+"""The build's mkdocs hook: pages left out, and tables and charts put back.
 
-mkdocs's own `exclude_docs` takes gitignore patterns and tries every pattern on every file:
-at a province's thousands of reused pages that is quadratic, minutes of matching. This
-hook leaves out exactly the files listed, one set lookup each. The list is a file named by
-the environment variable CADRE_REUSED_PAGES, one docs path per line.
+- `on_files` leaves out the pages `cadre build` puts back from its store (see `pages`).
+  mkdocs's own `exclude_docs` takes gitignore patterns and tries every pattern on every
+  file: at a province's thousands of reused pages that is quadratic, minutes of matching.
+  This leaves out exactly the files listed, one set lookup each. The list is a file named
+  by the environment variable CADRE_REUSED_PAGES, one docs path per line.
+- `on_page_content` puts each table and chart back in its place after Markdown (see
+  `html_blocks`), from `<page>.json` in the folder CADRE_HTML_BLOCKS names.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
+from pathlib import Path
 
 from mkdocs.structure.files import InclusionLevel
+
+PLACE = re.compile(r"<!--cadre-html:(\d+)-->")
 
 
 def on_files(files, config):
@@ -23,3 +31,12 @@ def on_files(files, config):
         if file.src_uri in reused:
             file.inclusion = InclusionLevel.EXCLUDED
     return files
+
+
+def on_page_content(html, page, config, files):
+    folder = os.environ.get("CADRE_HTML_BLOCKS")
+    path = Path(folder, page.file.src_uri + ".json") if folder else None
+    if path is None or not path.is_file():
+        return html
+    blocks = json.loads(path.read_text(encoding="utf-8"))
+    return PLACE.sub(lambda m: blocks[int(m.group(1))], html)
