@@ -969,10 +969,10 @@ def test_a_countys_own_hook_is_read_beside_its_mkdocs_yml_and_keys_the_pages(sit
     ],
 )
 def test_a_mkdocs_yml_the_build_cannot_use_is_named_and_the_site_kept(
-    site_repo, tmp_path, text, where
+    site_repo, tmp_path, built, text, where
 ):
     out = tmp_path / "site"
-    assert run_build(site_repo, out).exit_code == 0
+    shutil.copytree(built, out)  # a site built before, as the module's one build left it
     before = snapshot(out)
     (site_repo / "mkdocs.yml").write_text(text, encoding="utf-8")
     result = run_build(site_repo, out)
