@@ -59,8 +59,8 @@ def stamp(folder: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-def commit_all(repo: Path, message: str) -> None:
-    """One commit of everything in `repo`, by a fixed author at a fixed time."""
+def git(repo: Path, *args: str) -> str:
+    """Run git in `repo` as one clerk at one fixed time (the same commits every run)."""
     env = {
         "GIT_AUTHOR_NAME": "经办人甲",
         "GIT_AUTHOR_EMAIL": "clerk@example.org",
@@ -71,8 +71,16 @@ def commit_all(repo: Path, message: str) -> None:
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(repo),
     }
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout.strip()
+
+
+def commit_all(repo: Path, message: str) -> None:
+    """One commit of everything in `repo`, by a fixed author at a fixed time."""
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", message]):
-        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+        git(repo, *args)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import git
+
 # A second unit with one person of its own, beside the mini repository's hexi.
 HEDONG = """id: hedong
 name: 河东镇
@@ -220,23 +222,6 @@ def test_points_of_a_person_who_moved_mid_month_belong_to_both_units(two_units, 
     # hexi's 2025 appraisal now names someone hedong holds at the year's end: that alone is wrong.
     line = line_of(two_units, "appraisals/2025/hexi.yaml", "hx-003")
     assert errors(cli, two_units) == [("appraisals/2025/hexi.yaml", line, "unit")]
-
-
-def git(repo, *args: str) -> str:
-    env = {
-        "GIT_AUTHOR_NAME": "经办人甲",
-        "GIT_AUTHOR_EMAIL": "clerk@example.org",
-        "GIT_COMMITTER_NAME": "经办人甲",
-        "GIT_COMMITTER_EMAIL": "clerk@example.org",
-        "GIT_AUTHOR_DATE": "2026-02-01T09:00:00+08:00",
-        "GIT_COMMITTER_DATE": "2026-02-01T09:00:00+08:00",
-        "PATH": "/usr/bin:/bin:/usr/local/bin",
-        "HOME": str(repo),
-    }
-    done = subprocess.run(
-        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
-    )
-    return done.stdout.strip()
 
 
 @pytest.fixture

@@ -4,30 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from generator.cli import main
+from tests.conftest import git
 
 HERE = Path(__file__).parent
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {
-        "GIT_AUTHOR_NAME": "经办人甲",
-        "GIT_AUTHOR_EMAIL": "clerk@example.org",
-        "GIT_COMMITTER_NAME": "经办人甲",
-        "GIT_COMMITTER_EMAIL": "clerk@example.org",
-        "GIT_AUTHOR_DATE": "2026-02-01T09:00:00+08:00",
-        "GIT_COMMITTER_DATE": "2026-02-01T09:00:00+08:00",
-        "PATH": "/usr/bin:/bin:/usr/local/bin",
-        "HOME": str(repo),
-    }
-    return subprocess.run(
-        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
-    ).stdout.strip()
 
 
 @pytest.fixture
