@@ -158,6 +158,16 @@ def refused(mode: str) -> bool:
     return mode in REFUSED_MODES
 
 
+def _cat_file(root: Path, mode: str, names: list[str]) -> bytes:
+    """`git cat-file` in a batch mode over many names, one per line, as their bytes."""
+    return _git(
+        root,
+        "cat-file",
+        mode,
+        input="".join(n + "\n" for n in names).encode(errors="surrogateescape"),
+    )
+
+
 def blob_sizes(root: Path, names: list[str]) -> dict[str, int | None]:
     """The size of each blob (by id, or `commit:path`) from `git cat-file --batch-check`,
     which reads no contents; None for a name that is missing or not a blob."""
@@ -165,12 +175,7 @@ def blob_sizes(root: Path, names: list[str]) -> dict[str, int | None]:
     out: dict[str, int | None] = dict.fromkeys(names)
     if not unique:
         return out
-    raw = _git(
-        root,
-        "cat-file",
-        "--batch-check",
-        input="".join(n + "\n" for n in unique).encode(errors="surrogateescape"),
-    )
+    raw = _cat_file(root, "--batch-check", unique)
     for name, line in zip(unique, raw.split(b"\n")[: len(unique)], strict=True):
         parts = line.split()
         if len(parts) == 3 and parts[1] == b"blob":
@@ -191,12 +196,7 @@ def read_objects(root: Path, names: list[str], limit: int = MAX_BYTES) -> dict[s
     small = [n for n, size in sizes.items() if size is not None and size <= limit]
     if not small:
         return out
-    raw = _git(
-        root,
-        "cat-file",
-        "--batch",
-        input="".join(n + "\n" for n in small).encode(errors="surrogateescape"),
-    )
+    raw = _cat_file(root, "--batch", small)
     pos = 0
     for name in small:
         header_end = raw.index(b"\n", pos)
