@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
 
 import pytest
 
@@ -15,21 +14,9 @@ from generator.pipeline import check_dir, open_source
 from generator.policy_change import changed_sections, moved_steps
 from generator.review import revision_diff
 from generator.scoped import scoped_results
+from tests.conftest import git
 
-ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.org",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.org",
-    "PATH": "/usr/bin:/bin:/usr/local/bin",
-}
 POLICY = "records/policy/2025.yaml"
-
-
-def git(repo, *args):
-    subprocess.run(
-        ["git", *args], cwd=repo, env={**ENV, "HOME": str(repo)}, check=True, capture_output=True
-    )
 
 
 @pytest.fixture(scope="module")

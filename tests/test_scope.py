@@ -13,25 +13,12 @@ from generator.diff import to_json
 from generator.pipeline import open_source
 from generator.review import revision_diff
 from generator.synth import write_repository
-
-ENV = {
-    "GIT_AUTHOR_NAME": "t",
-    "GIT_AUTHOR_EMAIL": "t@example.org",
-    "GIT_COMMITTER_NAME": "t",
-    "GIT_COMMITTER_EMAIL": "t@example.org",
-    "PATH": "/usr/bin:/bin:/usr/local/bin",
-}
+from tests.conftest import git
 
 
 def cache_of(county):
     """The county's document cache, as `cadre diff` opens it (none with CADRE_NO_CACHE)."""
     return open_source(county / "records").cache
-
-
-def git(repo, *args):
-    subprocess.run(
-        ["git", *args], cwd=repo, env={**ENV, "HOME": str(repo)}, check=True, capture_output=True
-    )
 
 
 @pytest.fixture(scope="module")
