@@ -23,6 +23,7 @@ BLOCK = re.compile(
     re.M | re.S,
 )
 PLACE = "<!--cadre-html:{}-->"
+PLACED = re.compile(r"<!--cadre-html:(\d+)-->")  # PLACE, filled
 
 
 def lift(markdown: str) -> tuple[str, list[str]]:
@@ -34,3 +35,8 @@ def lift(markdown: str) -> tuple[str, list[str]]:
         return PLACE.format(len(blocks) - 1)
 
     return BLOCK.sub(place, markdown), blocks
+
+
+def put_back(html: str, blocks: list[str]) -> str:
+    """The page's HTML with each place filled by its block (mkdocs's hook, after Markdown)."""
+    return PLACED.sub(lambda m: blocks[int(m.group(1))], html)

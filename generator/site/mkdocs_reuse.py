@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 from mkdocs.structure.files import InclusionLevel
 
-PLACE = re.compile(r"<!--cadre-html:(\d+)-->")
+from generator.site.html_blocks import put_back
 
 
 def on_files(files, config):
@@ -39,4 +38,4 @@ def on_page_content(html, page, config, files):
     if path is None or not path.is_file():
         return html
     blocks = json.loads(path.read_text(encoding="utf-8"))
-    return PLACE.sub(lambda m: blocks[int(m.group(1))], html)
+    return put_back(html, blocks)
