@@ -133,11 +133,13 @@ def affected_units(changed: set[str], sides: list[Links]) -> set[str] | None:
                 named.update(f[2])
     for links in sides:
         units |= links.units_of(named)
-    # the people of those units may have been elsewhere before: their earlier units' pools count for A4/A7
+    # The people who are or have been in those units have been in others too, and an
+    # outcome shown in one unit reads them all: two years' grades in a row (A4, A7) follow
+    # the person from unit to unit. Every unit of every such person is loaded.
     grown = set(units)
     for links in sides:
         for f in links.facts.values():
-            if f[0] == "person" and f[1][0] in units:
+            if f[0] == "person" and not units.isdisjoint(f[1]):
                 grown.update(f[1])
     return grown
 

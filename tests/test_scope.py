@@ -12,6 +12,7 @@ from generator import review
 from generator.diff import to_json
 from generator.pipeline import open_source
 from generator.review import revision_diff
+from generator.scope import Links, affected_units
 from generator.synth import write_repository
 from tests.conftest import git
 
@@ -164,3 +165,16 @@ def test_links_that_cannot_be_kept_only_cost_time(county, monkeypatch):
     assert to_json(scoped) == to_json(full) and full.changes
     shutil.rmtree(county / ".cache")
     git(county, "checkout", "-q", "main")
+
+
+def test_a_change_in_a_unit_reaches_every_unit_its_former_members_have_been_in():
+    """Two years' grades in a row follow a person from unit to unit (A4, A7): the outcomes
+    shown under unit u for someone who has since left for y read their grade in x too."""
+    links = Links(
+        {
+            "people/p.yaml": ("person", ("y", "x", "u", "y"), ("p",), (), ""),
+            "people/q.yaml": ("person", ("z", "z"), ("q",), (), ""),
+            "units/u.yaml": ("unit", ("u",), (), (), ""),
+        }
+    )
+    assert affected_units({"units/u.yaml"}, [links]) == {"u", "x", "y"}
