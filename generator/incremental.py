@@ -33,13 +33,9 @@ from .cache import code_version
 from .findings import Finding, sort_findings
 from .outputs import write_atomic
 from .pipeline import Source, ValidationFailed, check, compute_checked, load
-from .repository import read_file, stat_tree
+from .repository import file_digest, read_file, stat_tree
 from .scope import Links, affected_units, links_of, select
 from .scoped import Side, patched_links, scoped_results
-
-
-def _digest(raw: bytes | None) -> bytes:
-    return b"" if raw is None else hashlib.blake2b(raw, digest_size=16).digest()
 
 
 class LinksLost(Exception):
@@ -92,6 +88,21 @@ def _store_state(path: Path, state: State, links_changed: bool = True) -> None:
         write_atomic(path, marshal.dumps(plain))
 
 
+def state_of(
+    stats: dict,
+    files: dict[str, bytes | None],
+    rec,
+    load_findings: list[Finding],
+    findings: list[Finding],
+    day: dt.date | None,
+) -> State:
+    """The state of a whole load and check, done here or by the site build (`kept`)."""
+    links = links_of(rec, files, {f.path for f in load_findings})
+    kept = {rel: (*stats[rel], file_digest(raw)) for rel, raw in files.items()}
+    findings = [f.__dict__ for f in sort_findings(findings)]
+    return State(kept, findings, day.isoformat() if day else None, links)
+
+
 def _full(source: Source, stats: dict, as_of: dt.date | None) -> State:
     """Check everything, and keep what a later run needs to check only a change."""
     files = {rel: read_file(str(source.records_dir / rel)) for rel in stats}
@@ -104,10 +115,7 @@ def _full(source: Source, stats: dict, as_of: dt.date | None) -> State:
         _, findings = compute_checked(checked, {}, whole=False)
     except ValidationFailed as e:
         findings = e.findings
-    links = links_of(rec, files, {f.path for f in load_findings})
-    kept = {rel: (*stats[rel], _digest(raw)) for rel, raw in files.items()}
-    day = checked.as_of.isoformat() if checked.as_of else None
-    return State(kept, [f.__dict__ for f in sort_findings(findings)], day, links)
+    return state_of(stats, files, rec, load_findings, findings, checked.as_of)
 
 
 def _changes(source: Source, state: State, stats: dict) -> tuple[dict, dict[str, bytes | None]]:
@@ -119,7 +127,7 @@ def _changes(source: Source, state: State, stats: dict) -> tuple[dict, dict[str,
             files[rel] = before
             continue
         raw = read_file(str(source.records_dir / rel))
-        files[rel] = (*st, _digest(raw))
+        files[rel] = (*st, file_digest(raw))
         if before is None or before[3] != files[rel][3]:
             changed[rel] = raw
     for rel in state.files.keys() - stats.keys():
@@ -163,11 +171,23 @@ def validated(source: Source, as_of: dt.date | None = None) -> list[Finding]:
     """Every finding of the records, as a full validation gives them, at the cost of the change."""
     if source.cache_dir is None:
         return [Finding(**f) for f in _full(source, stat_tree(source.records_dir), as_of).findings]
+    return [Finding(**f) for f in current(source, as_of, whole=True).findings]
+
+
+def current(source: Source, as_of: dt.date | None = None, whole: bool = False) -> State | None:
+    """The last validation's state brought up to date with the records on disk, and kept.
+
+    Without `whole`, a state that only a check of everything could bring up to date (none
+    kept yet, a policy change) gives None instead: the site build then loads everything
+    once for its own work, and keeps the state from that (`keep`).
+    """
     path = state_file(source.cache_dir, source.prefix, as_of)
     stats = stat_tree(source.records_dir)
     state = _load_state(path)
     links_changed = True
     if state is None:
+        if not whole:
+            return None
         state = _full(source, stats, as_of)
     else:
         files, changed = _changes(source, state, stats)
@@ -176,10 +196,18 @@ def validated(source: Source, as_of: dt.date | None = None) -> list[Finding]:
                 scoped = _scoped(source, state, files, changed, as_of)
             except LinksLost:
                 scoped = None
+            if scoped is None and not whole:
+                return None
             state = scoped or _full(source, stats, as_of)
         elif files == state.files:
-            return [Finding(**f) for f in state.findings]
+            return state
         else:
             state.files, links_changed = files, False  # touched, not changed: keep the new times
     _store_state(path, state, links_changed)
-    return [Finding(**f) for f in state.findings]
+    return state
+
+
+def keep(source: Source, as_of: dt.date | None, state: State) -> None:
+    """Keep a state made by a whole load elsewhere (`state_of`), for the next validation."""
+    if source.cache_dir is not None:
+        _store_state(state_file(source.cache_dir, source.prefix, as_of), state)

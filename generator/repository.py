@@ -140,12 +140,22 @@ def stat_tree(records_dir: Path) -> dict[str, tuple[int, int, int]]:
     return out
 
 
+def file_digest(raw: bytes | None) -> bytes:
+    """A short digest of one file's bytes; empty for what is not a regular file (`read_file`)."""
+    return b"" if raw is None else hashlib.blake2b(raw, digest_size=16).digest()
+
+
 def digest(files: dict[str, bytes | None]) -> str:
     """A digest of every file's path and bytes: two builds from the same records agree on it
     whether or not they ran inside git."""
+    return digest_of({rel: file_digest(raw) for rel, raw in files.items()})
+
+
+def digest_of(digests: dict[str, bytes]) -> str:
+    """`digest` from each file's `file_digest`, as the last validation keeps them
+    (`incremental`): a build after a small change need not read every file again."""
     h = hashlib.sha256()
-    for rel in sorted(files):
-        data = files[rel] or b""
+    for rel in sorted(digests):
         name = rel.encode("utf-8", "surrogateescape")  # a name that is not UTF-8 is hashed as is
-        h.update(name + b"\0" + str(len(data)).encode() + b"\0" + data)
+        h.update(name + b"\0" + bytes([len(digests[rel])]) + digests[rel])
     return "sha256:" + h.hexdigest()
