@@ -84,7 +84,7 @@ def compute(records_dir: Path, as_of: str | None, out: str, year: int | None) ->
     """计算考核、积分、竞争上岗、处理和任期结果，输出 JSON (compute the results JSON)."""
     day = parse_as_of(as_of)
     require_dir(records_dir)
-    results, findings, _ = check_and_compute(open_source(records_dir), day)
+    results, findings = check_and_compute(open_source(records_dir), day)
     if results is None:
         click.echo(report(findings, "text"), err=True)
         sys.exit(1)

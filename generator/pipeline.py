@@ -168,18 +168,14 @@ def compute_checked(
 
 
 def check_and_compute(
-    source: Source,
-    as_of: dt.date | None = None,
-    need_results: bool = True,
-    need_records: bool = False,
-) -> tuple[dict | None, list[Finding], Records | None]:
-    """Validation and results of a records folder, reusing an earlier run on the same bytes.
+    source: Source, as_of: dt.date | None = None
+) -> tuple[dict | None, list[Finding]]:
+    """Findings and results of a records folder (`cadre compute`), reusing an earlier run on
+    the same bytes.
 
     The key is the digest of every record file, the as-of date asked for and the code's own
     version, so a hit is exactly what running again would give. The results' `source` (the
-    commit) is read afresh, since the same records can sit in several commits. Without
-    `need_results` (validation) only the stored findings are read; with `need_records` (the
-    site) the loaded records come back too, loaded through the document cache on a hit.
+    commit) is read afresh, since the same records can sit in several commits.
     """
     files = source.files
     records_digest = digest(files)
@@ -187,27 +183,19 @@ def check_and_compute(
     day = as_of and as_of.isoformat()
     stem = results_path(cache_dir, records_digest, day, source.prefix) if cache_dir else None
     stored = load_stored(stem, "findings") if stem else None
-    results = load_stored(stem, "results") if stored is not None and need_results else None
-    records = None
-    if stored is not None and (results is not None or not need_results):
+    results = load_stored(stem, "results") if stored is not None else None
+    if stored is not None and results is not None:
         findings = [Finding(**f) for f in stored]
-        if need_records:
-            records, _ = load(files, source.prefix, source.cache)
-            if source.cache is not None:
-                source.cache.save()
-            if results is not None:
-                records = as_of_view(records, dt.date.fromisoformat(results["as_of"]))[0]
     else:
         checked = check_dir(source, as_of)
-        records, results, findings = checked.records, None, checked.findings
+        results, findings = None, checked.findings
         if not has_errors(findings):
             try:
-                results, findings = compute_checked(checked, {}, need_results)
-                results = results if need_results else None
+                results, findings = compute_checked(checked, {})
             except ValidationFailed as e:
                 findings = e.findings
         if stem:
             store(stem, [f.__dict__ for f in findings], results)
     if results is not None:
         results = {**results, "source": {"digest": records_digest, **source.commit}}
-    return results, findings, records
+    return results, findings

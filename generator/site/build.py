@@ -23,9 +23,9 @@ import yaml
 
 from .. import gitstore
 from ..errors import CadreError
-from ..findings import Finding, has_errors
+from ..findings import Finding
 from ..model import Records
-from ..pipeline import Source, ValidationFailed, check_and_compute
+from ..pipeline import Source
 from .feed import FEED
 from .html_blocks import lift
 from .pages import (
@@ -40,6 +40,7 @@ from .pages import (
 from .project import project
 from .render import TEMPLATES, navigation, render_docs, repo_url, search_words
 from .sitemap import page_dates, sitemap, sitemap_gz
+from .view_cache import public_view, whole
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BASE_CONFIG = ROOT / "mkdocs.yml"
@@ -72,6 +73,9 @@ class Audience:
     page_store: str | None = None
     # view, pages -> each page's date for the sitemap; None lists no page (see `write_sitemap`)
     page_dates: Callable[[dict, list[str]], dict[str, str]] | None = None
+    # whether its view is kept between builds and brought up to date by the change alone
+    # (`view_cache`); otherwise every build computes it from all the records
+    kept_view: bool = False
 
 
 PUBLIC = Audience(
@@ -87,6 +91,7 @@ PUBLIC = Audience(
     feed=FEED,
     page_store="pages",
     page_dates=page_dates,
+    kept_view=True,
 )
 MARKER = PUBLIC.marker
 MARKERS = {PUBLIC.marker: PUBLIC.name, ".cadre-internal": "internal"}
@@ -357,25 +362,27 @@ def build_site(
     """Validate, compute, project, render, run mkdocs, then swap the new site into place.
 
     Raises ValidationFailed (records with errors) or SiteError; in both cases `out` is
-    left as it was.
+    left as it was. The public view follows the change from the last build's when it can
+    (`view_cache`).
     """
     out = Path(
         os.path.abspath(out)
     )  # mkdocs runs in another folder: relative paths would land there
     check_out_dir(out, source.records_dir, audience)
     base = base_config(source.records_dir)  # a broken mkdocs.yml is told before the long part
-    results, findings, records = check_and_compute(source, as_of, need_records=True)
-    if results is None or records is None or has_errors(findings):
-        raise ValidationFailed(findings)
     history = gitstore.records_history(source.records_dir)
-    view = audience.view(records, results, history.files if history else None)
-    epoch = source_date_epoch(history, results["source"]["digest"])
-    postings = view.get("postings", results["postings"])
-    counts = len(postings), sum(p["open"] for p in postings)
-    day = results["as_of"]
-    # The view is all that is rendered: at a province's scale the records, the results and
-    # the files' bytes are gigabytes that the pages need not sit beside.
-    del records, results, postings
+    changes = history.files if history else None
+    if audience.kept_view:
+        view, findings, _ = public_view(source, as_of, changes)
+    else:
+        records, results, findings, _ = whole(source, as_of)
+        view = audience.view(records, results, changes)
+        # The view is all that is rendered: at a province's scale the records and the
+        # results are gigabytes that the pages need not sit beside.
+        del records, results
+    epoch = source_date_epoch(history, view["source"]["digest"])
+    counts = len(view["postings"]), sum(p["open"] for p in view["postings"])
+    day = view["as_of"]
     source.forget()
     if "site" in view:
         view["site"] = site_facts(base)

@@ -32,19 +32,23 @@ def public_path(rec: Records, path: str) -> str:
 # ---------------------------------------------------------------- the whole view
 
 
+def commits_of(sources: list[str], history: dict | None) -> list[dict] | None:
+    """The commits that changed any of a posting's records, newest first; None outside git."""
+    if history is None:
+        return None
+    seen: dict[str, str] = {}
+    for s in sources:
+        for commit, date in history.get(s, []):
+            seen[commit] = date
+    return [
+        {"commit": c, "date": d}
+        for c, d in sorted(seen.items(), key=lambda cd: (cd[1], cd[0]), reverse=True)
+    ]
+
+
 def _head(rec: Records, posting: dict, history: dict | None) -> dict:
     sources = [public_path(rec, s) for s in posting["sources"]]
-    if history is None:
-        commits = None
-    else:
-        seen: dict[str, str] = {}
-        for s in sources:
-            for commit, date in history.get(s, []):
-                seen[commit] = date
-        commits = [
-            {"commit": c, "date": d}
-            for c, d in sorted(seen.items(), key=lambda cd: (cd[1], cd[0]), reverse=True)
-        ]
+    commits = commits_of(sources, history)
     unit = rec.units.get(posting["unit"])
     head = {
         "id": posting["id"],
@@ -181,17 +185,34 @@ def project(rec: Records, results: dict, history: dict | None = None) -> dict:
         if body is not None:
             head = _head(rec, p, history)
             postings.append(head | {"body": body, "basis": posting_basis(rec, p, body, policies)})
-    source = results.get("source", {})
-    years_of = _group(postings, lambda p: p["unit"])
     units = [
-        {
-            "id": uid,
-            "name": doc.data["name"],
-            "kind": UNIT_KINDS.get(doc.data["kind"], ""),
-            "years": sorted({p["year"] for p in years_of.get(uid, [])}, reverse=True),
-        }
+        {"id": uid, "name": doc.data["name"], "kind": UNIT_KINDS.get(doc.data["kind"], "")}
         for uid, doc in sorted(rec.units.items())
     ]
+    return assemble(
+        as_of,
+        results.get("source", {}),
+        history,
+        postings,
+        units,
+        _unit_years(rec, results, postings),
+    )
+
+
+def assemble(
+    as_of: str,
+    source: dict,
+    history: dict | None,
+    postings: list[dict],
+    units: list[dict],
+    unit_years: list[dict],
+) -> dict:
+    """The view from its parts: postings in order, units by id, unit-years by unit and year.
+
+    Everything else (the years, each unit's years, the site-wide version) follows from
+    these, so a view put together from parts (`view_cache`) is the same as a whole one.
+    """
+    years_of = _group(postings, lambda p: p["unit"])
     return {
         "as_of": as_of,
         # The site's name, address and records repository: `build` fills them in from mkdocs.yml.
@@ -208,9 +229,12 @@ def project(rec: Records, results: dict, history: dict | None = None) -> dict:
             ),
         },
         "years": sorted({p["year"] for p in postings}, reverse=True),
-        "units": units,
+        "units": [
+            {**u, "years": sorted({p["year"] for p in years_of.get(u["id"], [])}, reverse=True)}
+            for u in units
+        ],
         "postings": postings,
-        "unit_years": _unit_years(rec, results, postings),
+        "unit_years": unit_years,
     }
 
 

@@ -1,0 +1,198 @@
+"""The public view kept between builds, and brought up to date by computing the change alone.
+
+A province's site has thousands of postings, and computing and projecting all of them is
+most of a build's time. Each public build keeps, under the records' cache
+(`.cache/cadre/view/`), the view it published with the digest of every record file and
+their links (`scope.Links`). The next build:
+
+1. brings the last validation up to date at the cost of the change (`incremental.current`),
+   which gives the findings and the digests and links of the records as they are now;
+2. with no record changed, takes the kept view (the revision, the commits of each posting
+   and the site-wide version are read afresh: a commit may have changed only code);
+3. otherwise finds the units whose outcomes the change can move (`scope.affected_units`,
+   which counts every unit their people have been in), loads, computes and projects those
+   units alone, and puts their postings, units and unit-years in place of the kept ones.
+   A page shows a person only under a unit they have been in (the checks refuse anything
+   else), so a changed name or post is shown only in those units' postings.
+
+A policy change, a file of unknown kind, a different as-of date, a kept posting outside
+those units whose records changed, or no kept view at all computes everything, as
+`CADRE_NO_CACHE=1` always does. The result is the view a whole computation gives: a test
+compares the two over many kinds of edit (tests/test_view_cache.py). Only the public view
+is kept: the department's internal view is computed whole (it lists every person).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import marshal
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import incremental
+from ..cache import code_version
+from ..compute import compute
+from ..findings import Finding, has_errors
+from ..model import Records, as_of_view
+from ..outputs import write_atomic
+from ..pipeline import Source, ValidationFailed, check, compute_checked, load
+from ..repository import digest, digest_of, read_file, stat_tree
+from ..rules.postings import KIND_ORDER
+from ..scope import Links, affected_units, select
+from .project import assemble, commits_of, project
+
+
+@dataclass
+class Kept:
+    """What the last public build published, and the records it was made from."""
+
+    files: dict[str, bytes]  # path under records/ -> `repository.file_digest`
+    links: Links
+    day: str | None
+    view: dict
+
+
+def kept_file(cache_dir: Path, prefix: str, as_of: dt.date | None) -> Path:
+    """One kept view per code version, records folder (as shown) and as-of date asked for."""
+    key = f"{code_version()}|{prefix}|{as_of.isoformat() if as_of else 'default'}"
+    return cache_dir / "view" / hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+
+def _load_kept(path: Path) -> Kept | None:
+    try:
+        plain = marshal.loads(path.read_bytes())
+        return Kept(plain["files"], Links.from_plain(plain["links"]), plain["day"], plain["view"])
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        return None  # a damaged kept view only makes this build compute everything
+
+
+def _store_kept(path: Path, kept: Kept) -> None:
+    plain = {
+        "files": kept.files,
+        "links": kept.links.to_plain(),
+        "day": kept.day,
+        "view": kept.view,
+    }
+    with contextlib.suppress(OSError):  # a view that cannot be kept only slows the next build
+        if path.parent.exists():  # one kept view per records folder and as-of date asked for
+            for old in path.parent.iterdir():
+                if old.name != path.name:
+                    old.unlink(missing_ok=True)
+        write_atomic(path, marshal.dumps(plain))
+
+
+def whole(
+    source: Source, as_of: dt.date | None
+) -> tuple[Records, dict, list[Finding], incremental.State | None]:
+    """Load, check and compute every record, and keep the validation's state made from it
+    (also returned; None when a file came or went while they were read).
+
+    Raises ValidationFailed when the records have errors (nothing is computed from them).
+    """
+    stats = stat_tree(source.records_dir)  # before reading: a file edited meanwhile is read again
+    files = source.files
+    rec, load_findings = load(files, source.prefix, source.cache)
+    if source.cache is not None:
+        source.cache.save()
+    checked = check(rec, load_findings, [f"{source.prefix}/{rel}" for rel in files], as_of)
+    try:
+        results, findings = compute_checked(checked, {})
+    except ValidationFailed as e:
+        results, findings = None, e.findings
+    state = None
+    if stats.keys() == files.keys():
+        state = incremental.state_of(stats, files, rec, load_findings, findings, checked.as_of)
+        incremental.keep(source, as_of, state)
+    if results is None or has_errors(findings):
+        raise ValidationFailed(findings)
+    results["source"] = {"digest": digest(files), **source.commit}
+    return checked.records, results, findings, state
+
+
+def _order(posting: dict) -> tuple:
+    """The postings' order in the results (`rules.postings.compute_postings`)."""
+    return (posting["start"], KIND_ORDER.index(posting["kind"]), posting["id"])
+
+
+def splice(kept: dict, part: dict, scope: set[str], source: dict, history: dict | None) -> dict:
+    """The kept view with the postings, units and unit-years of the units in `scope` taken
+    from `part` (a view of those units computed afresh), and every posting's commits read
+    again."""
+    postings = [p for p in kept["postings"] if p["unit"] not in scope]
+    postings += [p for p in part["postings"] if p["unit"] in scope]
+    postings.sort(key=_order)
+    postings = [p | {"commits": commits_of(p["sources"], history)} for p in postings]
+    units = [u for u in kept["units"] if u["id"] not in scope]
+    units += [u for u in part["units"] if u["id"] in scope]
+    units.sort(key=lambda u: u["id"])
+    unit_years = [u for u in kept["unit_years"] if u["unit"] not in scope]
+    unit_years += [u for u in part["unit_years"] if u["unit"] in scope]
+    unit_years.sort(key=lambda u: (u["unit"], u["year"]))
+    return assemble(
+        kept["as_of"],
+        source,
+        history,
+        postings,
+        [{k: u[k] for k in ("id", "name", "kind")} for u in units],
+        unit_years,
+    )
+
+
+def follow(kept: Kept, state: incremental.State, source: Source, history: dict | None):
+    """The view of the records as they are now, from the kept one and the change alone;
+    None when the change can move everything (then everything is computed)."""
+    now = {rel: entry[3] for rel, entry in state.files.items()}
+    if state.day != kept.day or state.day is None:
+        return None
+    facts = {"digest": digest_of(now), **source.commit}
+    changed = {rel for rel in now.keys() | kept.files.keys() if now.get(rel) != kept.files.get(rel)}
+    if not changed:
+        return splice(kept.view, kept.view, set(), facts, history)
+    units = affected_units(changed, [kept.links, state.links])
+    if units is None:
+        return None
+    moved = {f"records/{rel}" for rel in changed}
+    if any(p["unit"] not in units and moved & set(p["sources"]) for p in kept.view["postings"]):
+        return None  # a posting outside the scope rests on a changed file: compute everything
+    core, context = select(state.links, units)
+    files = {rel: read_file(str(source.records_dir / rel)) for rel in core | context}
+    big = len(files) >= 2000  # the document cache pays for itself only on many files
+    rec, _ = load(files, source.prefix, source.cache if big else None)
+    if big and source.cache is not None:
+        source.cache.save()
+    day = dt.date.fromisoformat(state.day)
+    rec, _ = as_of_view(rec, day)
+    part = project(rec, compute(rec, day, facts), history)
+    return splice(kept.view, part, units, facts, history)
+
+
+def public_view(
+    source: Source, as_of: dt.date | None, history: dict | None
+) -> tuple[dict, list[Finding], bool]:
+    """The public view and the records' findings; True when it followed a kept view.
+
+    Raises ValidationFailed when the records have errors.
+    """
+    path = kept_file(source.cache_dir, source.prefix, as_of) if source.cache_dir else None
+    kept = _load_kept(path) if path else None
+    state = incremental.current(source, as_of) if kept is not None else None
+    if state is not None:
+        findings = [Finding(**f) for f in state.findings]
+        if has_errors(findings):
+            raise ValidationFailed(findings)
+        view = follow(kept, state, source, history)
+        if view is not None:
+            if view["source"]["digest"] != kept.view["source"]["digest"]:
+                _store_kept(path, _kept(state, view))
+            return view, findings, True
+    records, results, findings, state = whole(source, as_of)
+    view = project(records, results, history)
+    if path is not None and state is not None:
+        _store_kept(path, _kept(state, view))
+    return view, findings, False
+
+
+def _kept(state: incremental.State, view: dict) -> Kept:
+    return Kept({rel: e[3] for rel, e in state.files.items()}, state.links, state.day, view)
