@@ -60,7 +60,9 @@ class Audience:
     marker: str  # written into every folder of this audience; only such a folder is replaced
     default_out: str
     view: Callable[[Records, dict, dict | None], dict]  # records, results, history -> view
-    render: Callable[[dict], Iterable[tuple[str, bytes]]]  # view -> the docs folder's files
+    # view, memo -> the docs folder's files; the memo keeps rendered files between builds
+    # (`render.render_docs`), None when nothing is kept
+    render: Callable[[dict, PageStore | None], Iterable[tuple[str, bytes]]]
     navigation: Callable[[dict], list]
     words: Callable[[dict], str]  # the search's dictionary of names (see `render.search_words`)
     detail_pages: tuple[str, ...]  # the folders of pages outside the navigation
@@ -284,7 +286,8 @@ def run_mkdocs_reusing(
     built = entries_by_page(index)
     for rel, k in keys.items():
         if rel not in reused:
-            store.put(k, (site_dir / html_path(rel)).read_bytes(), built.get(html_path(rel), []))
+            html = (site_dir / html_path(rel)).read_bytes()
+            store.put(k, {"html": html, "search": built.get(html_path(rel), [])})
             continue
         hit = store.get(k)
         if hit is None:
@@ -396,10 +399,17 @@ def build_site(
             words = audience.words(view)
             userdict.write_text(words, encoding="utf-8")
             config = mkdocs_config(docs_dir, audience.navigation(view), userdict, audience, base)
-            keys = write_docs(docs_dir, audience.render(view), frame_key(config, words))
             keep = source.cache_dir and audience.page_store
             store = PageStore(source.cache_dir / audience.page_store if keep else None)
+            memo = (
+                PageStore(store.folder.with_name(f"{store.folder.name}-docs"), ("files",))
+                if keep
+                else None
+            )
+            keys = write_docs(docs_dir, audience.render(view, memo), frame_key(config, words))
             reused = run_mkdocs_reusing(config, keys, work, new, epoch, store)
+            if memo is not None:
+                memo.prune()
             dates = audience.page_dates(view, list(keys)) if audience.page_dates else {}
             write_sitemap(new, config.get("site_url"), dates)
         (new / audience.marker).write_text(

@@ -16,6 +16,10 @@ is written in one canonical order (by page, then section) and the sitemap from t
 records (`sitemap`), so a build that reuses pages gives the same bytes as a full build. A
 change that adds or removes a name or a year changes the frame and rebuilds every page
 once.
+
+The same kind of store keeps what the step before mkdocs renders (`render.render_docs`): a
+posting's Markdown and downloads, keyed by the part of the view they are made from, so an
+unchanged posting is not even rendered again.
 """
 
 from __future__ import annotations
@@ -69,10 +73,12 @@ def html_path(rel: str) -> str:
 
 
 class PageStore:
-    """Built pages by key, one small file each, under the repository's cache folder."""
+    """Values by key (built pages: their HTML and search entries), one small file each,
+    under the repository's cache folder. A stored value lacking one of `fields` is none."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, fields: tuple[str, ...] = ("html", "search")):
         self.folder = folder
+        self.fields = fields
         self.used: set[str] = set()
 
     def get(self, key: str) -> dict | None:
@@ -82,22 +88,22 @@ class PageStore:
             stored = marshal.loads((self.folder / key).read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return None
-        if not (isinstance(stored, dict) and {"html", "search"} <= stored.keys()):
+        if not (isinstance(stored, dict) and stored.keys() >= set(self.fields)):
             return None
         self.used.add(key)
         return stored
 
-    def put(self, key: str, html: bytes, search: list) -> None:
+    def put(self, key: str, value: dict) -> None:
         if self.folder is None:
             return
         try:
-            write_atomic(self.folder / key, marshal.dumps({"html": html, "search": search}))
+            write_atomic(self.folder / key, marshal.dumps(value))
         except OSError:
             return  # a cache that cannot be written only makes the next build slower
         self.used.add(key)
 
     def prune(self) -> None:
-        """Forget pages this build did not use: their Markdown or frame has changed."""
+        """Forget what this build did not use: its Markdown, frame or view has changed."""
         if self.folder is None or not self.folder.is_dir():
             return
         for f in self.folder.iterdir():

@@ -8,15 +8,20 @@ cannot forget it.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import marshal
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 import jinja2
 from markupsafe import Markup
 
+from ..cache import code_version
 from .charts import grade_bars, grade_chart, points_chart, updown_chart
 from .escape import cn_date, md_escape
 from .feed import atom_feed
@@ -175,19 +180,79 @@ def _csv(rows: list[dict]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
 
 
-def _download(posting: dict, source: dict) -> dict:
+def _download(posting: dict) -> dict:
+    """A posting's download: its head, its data and the revision of its records (the last
+    commit that changed one of them, as its page says; None outside git). Not the whole
+    records' version: a closed posting's download stays the same while other records change."""
     head = {k: v for k, v in posting.items() if k not in ("body", "commits")}
-    return {"posting": head, "data": posting["body"], "records": source}
+    latest = posting["commits"][0] if posting.get("commits") else None
+    return {"posting": head, "data": posting["body"], "records": latest}
 
 
-def render_docs(view: dict) -> Iterator[tuple[str, bytes]]:
+@cache
+def templates_version() -> str:
+    """The templates and the code that render them: a page kept from an earlier build
+    (`render_docs`'s memo) is reused only by the very same ones."""
+    h = hashlib.blake2b(code_version().encode(), digest_size=20)
+    for f in sorted(TEMPLATES.rglob("*")):
+        if f.is_file():
+            h.update(f.relative_to(TEMPLATES).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
+def memo_key(*parts) -> str:
+    """The key of rendered files made from these values alone (marshal's version 2 writes
+    no references, so equal values give equal bytes)."""
+    h = hashlib.blake2b(templates_version().encode(), digest_size=20)
+    h.update(marshal.dumps(parts, 2))
+    return h.hexdigest()
+
+
+class Memo(Protocol):
+    """Rendered files by key, kept between builds (`pages.PageStore`)."""
+
+    def get(self, key: str) -> dict | None: ...
+    def put(self, key: str, value: dict) -> None: ...
+
+
+def render_docs(view: dict, memo: Memo | None = None) -> Iterator[tuple[str, bytes]]:
     """Every file of the mkdocs docs folder, path and bytes, one at a time (a province's
-    site is gigabytes: `build` writes each as it comes): pages, downloads, the stylesheet."""
+    site is gigabytes: `build` writes each as it comes): pages, downloads, the stylesheet.
+
+    A posting's page and downloads, and a unit's page, depend only on their own part of
+    the view (and the day, while a posting is open; the site's facts): with a `memo`, those
+    rendered by an earlier build from the same part are taken from it, not rendered again.
+    """
     env = environment()
 
     def page(path: str, template: str, **context) -> tuple[str, bytes]:
         text = env.get_template(template).render(page_path=path, view=view, **context)
         return path, text.encode("utf-8")
+
+    def unit_page(unit: dict, years: list, mine: list) -> list[tuple[str, bytes]]:
+        return [page(f"units/{unit['id']}.md", "unit.md.j2", unit=unit, years=years, postings=mine)]
+
+    def posting_files(p: dict) -> list[tuple[str, bytes]]:
+        return [
+            page(f"postings/{p['id']}.md", "posting.md.j2", p=p),
+            (f"data/{p['id']}.json", _json(_download(p))),
+            (f"data/{p['id']}.csv", _csv(posting_rows(p))),
+        ]
+
+    def remembered(make, shown: list[dict], *args) -> list[tuple[str, bytes]]:
+        """make(*args), or what it gave an earlier build for the same values. Besides its
+        arguments a page reads only the site's facts, and the day while one of the postings
+        it shows is open (the status badge)."""
+        if memo is None:
+            return make(*args)
+        day = view["as_of"] if any(p["open"] for p in shown) else None
+        key = memo_key(make.__name__, args, day, view["site"])
+        kept = memo.get(key)
+        if kept is not None:
+            return kept["files"]
+        files = make(*args)
+        memo.put(key, {"files": files})
+        return files
 
     postings = view["postings"]
     yield page("index.md", "home.md.j2", open_postings=[p for p in postings if p["open"]])
@@ -207,17 +272,10 @@ def render_docs(view: dict) -> Iterator[tuple[str, bytes]]:
     for u in view["unit_years"]:
         years_of.setdefault(u["unit"], []).append(u)
     for unit in view["units"]:
-        yield page(
-            f"units/{unit['id']}.md",
-            "unit.md.j2",
-            unit=unit,
-            years=years_of.get(unit["id"], []),
-            postings=by_unit.get(unit["id"], []),
-        )
+        mine = by_unit.get(unit["id"], [])
+        yield from remembered(unit_page, mine, unit, years_of.get(unit["id"], []), mine)
     for p in postings:
-        yield page(f"postings/{p['id']}.md", "posting.md.j2", p=p)
-        yield f"data/{p['id']}.json", _json(_download(p, view["source"]))
-        yield f"data/{p['id']}.csv", _csv(posting_rows(p))
+        yield from remembered(posting_files, [p], p)
     yield page("stats.md", "stats.md.j2", stats=statistics(view))
     yield "feed.xml", atom_feed(view)
     yield page("data/index.md", "data.md.j2")
@@ -227,7 +285,7 @@ def render_docs(view: dict) -> Iterator[tuple[str, bytes]]:
             {
                 "as_of": view["as_of"],
                 "records": view["source"],
-                "postings": [_download(p, view["source"])["posting"] for p in postings],
+                "postings": [_download(p)["posting"] for p in postings],
             }
         ),
     )
