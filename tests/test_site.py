@@ -784,13 +784,33 @@ def test_unchanged_pages_are_reused_and_the_site_is_the_same(site_repo, tmp_path
     assert snapshot(tmp_path / "two") == snapshot(tmp_path / "one")
 
     # one work report changes: it shows on its appraisal posting only; the pages that name the
-    # records' digest (home, statistics, downloads) change with any record
+    # records' digest (home, statistics, the data page) change with any record
     appraisal = site_repo / "records/appraisals/2025/hexi.yaml"
     text = appraisal.read_text(encoding="utf-8")
     appraisal.write_text(
         text.replace("全面完成年度目标任务。", "超额完成年度目标任务。"), encoding="utf-8"
     )
+    rendered = []
+    real = render.environment
+
+    def counting():
+        env = real()
+        get = env.get_template
+        env.get_template = lambda name, *a, **k: rendered.append(name) or get(name, *a, **k)
+        return env
+
+    monkeypatch.setattr(render, "environment", counting)
     edited = run_build(site_repo, tmp_path / "three")
+    assert edited.exit_code == 0, edited.output
+    monkeypatch.undo()
+    # of the postings' and units' pages, only the changed posting's was rendered again
+    assert [n for n in rendered if n in ("posting.md.j2", "unit.md.j2")] == ["posting.md.j2"], rendered
+    downloads = {
+        p.relative_to(tmp_path / "one").as_posix()
+        for p in (tmp_path / "one/data").glob("*-*.*")
+        if p.read_bytes() != (tmp_path / "three/data" / p.name).read_bytes()
+    }
+    assert downloads == {"data/appraisal-2025-hexi.json"}  # the CSV has no work reports
     changed = {
         p
         for p in pages_of(tmp_path / "one")

@@ -266,8 +266,9 @@ def render_docs(view: dict, memo: Memo | None = None) -> Iterator[tuple[str, byt
         )
     yield page("units/index.md", "units_index.md.j2")
     by_unit: dict[str, list] = {}
-    for p in postings:
-        by_unit.setdefault(p["unit"], []).append(p)
+    for p in postings:  # a unit's page lists its postings: their heads are all it reads
+        head = {k: v for k, v in p.items() if k not in ("body", "basis", "commits")}
+        by_unit.setdefault(p["unit"], []).append(head)
     years_of: dict[str, list] = {}
     for u in view["unit_years"]:
         years_of.setdefault(u["unit"], []).append(u)
