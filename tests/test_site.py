@@ -237,6 +237,17 @@ def test_hostile_values_from_records_render_as_literal_text(site_repo, tmp_path)
     assert appraisal.count("<table") == 2  # the grades and the pools: no third from a value
 
 
+def test_a_table_is_lifted_whole_from_its_opening_line_to_its_closing_one_or_not_at_all():
+    page = "甲\n<table>\n<tr><td>1</td></tr>\n</table>\n乙\n<table>\n未完\n"
+    text, blocks = html_blocks.lift(page)
+    assert blocks == ["<table>\n<tr><td>1</td></tr>\n</table>"]
+    assert text == "甲\n<!--cadre-html:0-->\n乙\n<table>\n未完\n"
+    # a table inside a table: only the inner one is whole
+    text, blocks = html_blocks.lift("<table>\n<table>\nx\n</table>\n</table>\n")
+    assert blocks == ["<table>\nx\n</table>"]
+    assert html_blocks.put_back(text, blocks) == "<table>\n<table>\nx\n</table>\n</table>\n"
+
+
 def test_tables_and_charts_around_markdown_give_the_same_site(site_repo, tmp_path, monkeypatch):
     """Tables and charts skip Markdown (`html_blocks`); the pages are the same bytes."""
     monkeypatch.setenv("CADRE_NO_CACHE", "1")

@@ -16,11 +16,13 @@ from __future__ import annotations
 import re
 
 # A whole table or chart, as the templates write them: from a line that opens it to the
-# line that closes it, with no other table or chart inside.
+# line that closes it, with no other table or chart inside. The body is taken a run of
+# text without "<" at a time (possessively), not character by character: a province's
+# pages hold a hundred megabytes of table rows.
 BLOCK = re.compile(
-    r"^(?:<table\b(?:(?!</?table\b).)*?^</table>$"
-    r'|<figure class="chart">(?:(?!</?figure\b).)*?</figure>$)',
-    re.M | re.S,
+    r"^(?:<table\b(?:[^<]++|<(?!/?table\b))*?^</table>$"
+    r'|<figure class="chart">(?:[^<]++|<(?!/?figure\b))*?</figure>$)',
+    re.M,
 )
 PLACE = "<!--cadre-html:{}-->"
 PLACED = re.compile(r"<!--cadre-html:(\d+)-->")  # PLACE, filled
