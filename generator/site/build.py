@@ -244,26 +244,35 @@ def run_mkdocs(
         raise SiteError("mkdocs 构建失败 (mkdocs build failed):\n" + "\n".join(lines[-15:]))
 
 
-def write_docs(docs_dir: Path, docs: Iterable[tuple[str, bytes]], frame: str) -> dict[str, str]:
+def write_docs(
+    docs_dir: Path, docs: Iterable[tuple[str, bytes]], frame: str, store: PageStore
+) -> tuple[dict[str, str], set[str]]:
     """Write each file of the docs folder as it is rendered; return each page's key (see
-    `pages`), by its path. Only the keys are kept: a province's pages are gigabytes.
+    `pages`), by its path, and the pages whose output `store` holds. Only the keys are
+    kept: a province's pages are gigabytes.
 
-    A page's tables and charts go beside it, into `blocks_dir(docs_dir)`, for the hook to
-    put back after Markdown (see `html_blocks`); the key is the whole page's."""
-    keys = {}
+    A stored page is written empty: mkdocs leaves it out (`mkdocs_reuse`) and needs only
+    its name, for the links to it. Every other page's tables and charts go beside it, into
+    `blocks_dir(docs_dir)`, for the hook to put back after Markdown (see `html_blocks`);
+    the key is the whole page's."""
+    keys, stored = {}, set()
     for rel, data in docs:
         path = docs_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if rel.endswith(".md"):
             keys[rel] = page_key(frame, rel, data)
-            text, blocks = lift(data.decode("utf-8"))
-            if blocks:
-                data = text.encode("utf-8")
-                aside = blocks_dir(docs_dir) / f"{rel}.json"
-                aside.parent.mkdir(parents=True, exist_ok=True)
-                aside.write_text(json.dumps(blocks, ensure_ascii=False), encoding="utf-8")
+            if store.get(keys[rel]) is not None:
+                stored.add(rel)
+                data = b""
+            else:
+                text, blocks = lift(data.decode("utf-8"))
+                if blocks:
+                    data = text.encode("utf-8")
+                    aside = blocks_dir(docs_dir) / f"{rel}.json"
+                    aside.parent.mkdir(parents=True, exist_ok=True)
+                    aside.write_text(json.dumps(blocks, ensure_ascii=False), encoding="utf-8")
         path.write_bytes(data)
-    return keys
+    return keys, stored
 
 
 def blocks_dir(docs_dir: Path) -> Path:
@@ -272,15 +281,15 @@ def blocks_dir(docs_dir: Path) -> Path:
 
 
 def run_mkdocs_reusing(
-    config: dict, keys: dict[str, str], work: Path, site_dir: Path, epoch: int, store: PageStore
-) -> int:
-    """Run mkdocs on the pages whose output is not stored, then put the stored ones back.
-
-    Returns how many pages were reused.
-    """
-    # Each stored page is read twice, to know it is whole and to put it back, rather than
-    # held: a province's reused pages are hundreds of megabytes.
-    reused = {rel for rel, k in keys.items() if store.get(k) is not None}
+    config: dict,
+    keys: dict[str, str],
+    reused: set[str],
+    work: Path,
+    site_dir: Path,
+    epoch: int,
+    store: PageStore,
+) -> None:
+    """Run mkdocs on the pages whose output is not stored, then put the stored ones back."""
     run_mkdocs(config, work, site_dir, epoch, list(reused))
     index = read_search(site_dir)
     built = entries_by_page(index)
@@ -289,6 +298,7 @@ def run_mkdocs_reusing(
             html = (site_dir / html_path(rel)).read_bytes()
             store.put(k, {"html": html, "search": built.get(html_path(rel), [])})
             continue
+        # Read again rather than held since `write_docs`: a province's pages are gigabytes.
         hit = store.get(k)
         if hit is None:
             raise SiteError(f"{store.folder} 在构建中被改动，请重新构建 (the page store changed)")
@@ -298,7 +308,6 @@ def run_mkdocs_reusing(
         index["docs"] += hit["search"]
     write_search(site_dir, index)
     store.prune()
-    return len(reused)
 
 
 def write_sitemap(site_dir: Path, site_url: str | None, dates: dict[str, str]) -> None:
@@ -406,8 +415,9 @@ def build_site(
                 if keep
                 else None
             )
-            keys = write_docs(docs_dir, audience.render(view, memo), frame_key(config, words))
-            reused = run_mkdocs_reusing(config, keys, work, new, epoch, store)
+            frame = frame_key(config, words)
+            keys, reused = write_docs(docs_dir, audience.render(view, memo), frame, store)
+            run_mkdocs_reusing(config, keys, reused, work, new, epoch, store)
             if memo is not None:
                 memo.prune()
             dates = audience.page_dates(view, list(keys)) if audience.page_dates else {}
@@ -419,4 +429,4 @@ def build_site(
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
-    return Built(out, len(keys), *counts, findings, reused, day)
+    return Built(out, len(keys), *counts, findings, len(reused), day)
