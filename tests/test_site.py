@@ -1047,3 +1047,13 @@ def test_the_build_says_for_which_day_it_counted_the_open_postings(site_repo, tm
     result = run_build(site_repo, tmp_path / "site", "--as-of", "2026-01-22")
     assert result.exit_code == 0, result.output
     assert "按 2026年1月22日，其中" in result.output and "项公示中" in result.output
+
+
+def test_the_whole_view_download_is_the_view_as_compact_json(demo_site):
+    """data/public.json is put together from each posting's JSON (kept with its page); the
+    bytes are those of the view written out at once."""
+    raw = (demo_site / "data/public.json").read_bytes()
+    view = json.loads(raw)
+    assert view["postings"]
+    whole = json.dumps(view, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert raw == whole.encode("utf-8")

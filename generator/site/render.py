@@ -149,10 +149,24 @@ def environment() -> jinja2.Environment:
 # ---------------------------------------------------------------- rendering the docs folder
 
 
-def _json(data) -> bytes:
+def _compact(data) -> bytes:
     """Compact JSON: Python's fast encoder runs only without indentation (a province's
     downloads took seconds indented)."""
-    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _json(data) -> bytes:
+    return _compact(data) + b"\n"
+
+
+def view_json(view: dict, postings: list[bytes]) -> bytes:
+    """`_json(view)`, with each posting's JSON given (`_compact`, kept with its page from
+    an earlier build): a province's view is a hundred megabytes of JSON, nearly all postings."""
+    parts = [
+        _compact(k) + b":" + (b"[" + b",".join(postings) + b"]" if k == "postings" else _compact(v))
+        for k, v in view.items()
+    ]
+    return b"{" + b",".join(parts) + b"}\n"
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -229,17 +243,25 @@ def render_docs(view: dict, memo: Memo | None = None) -> Iterator[tuple[str, byt
         text = env.get_template(template).render(page_path=path, view=view, **context)
         return path, text.encode("utf-8")
 
-    def unit_page(unit: dict, years: list, mine: list) -> list[tuple[str, bytes]]:
-        return [page(f"units/{unit['id']}.md", "unit.md.j2", unit=unit, years=years, postings=mine)]
+    def unit_page(unit: dict, years: list, mine: list) -> dict:
+        return {
+            "files": [
+                page(f"units/{unit['id']}.md", "unit.md.j2", unit=unit, years=years, postings=mine)
+            ]
+        }
 
-    def posting_files(p: dict) -> list[tuple[str, bytes]]:
-        return [
-            page(f"postings/{p['id']}.md", "posting.md.j2", p=p),
-            (f"data/{p['id']}.json", _json(_download(p))),
-            (f"data/{p['id']}.csv", _csv(posting_rows(p))),
-        ]
+    def posting_files(p: dict) -> dict:
+        """Its page and downloads, and its JSON within data/public.json."""
+        return {
+            "files": [
+                page(f"postings/{p['id']}.md", "posting.md.j2", p=p),
+                (f"data/{p['id']}.json", _json(_download(p))),
+                (f"data/{p['id']}.csv", _csv(posting_rows(p))),
+            ],
+            "json": _compact(p),
+        }
 
-    def remembered(make, shown: list[dict], *args) -> list[tuple[str, bytes]]:
+    def remembered(make, shown: list[dict], *args) -> dict:
         """make(*args), or what it gave an earlier build for the same values. Besides its
         arguments a page reads only the site's facts, and the day while one of the postings
         it shows is open (the status badge)."""
@@ -248,11 +270,10 @@ def render_docs(view: dict, memo: Memo | None = None) -> Iterator[tuple[str, byt
         day = view["as_of"] if any(p["open"] for p in shown) else None
         key = memo_key(make.__name__, args, day, view["site"])
         kept = memo.get(key)
-        if kept is not None:
-            return kept["files"]
-        files = make(*args)
-        memo.put(key, {"files": files})
-        return files
+        if kept is None:
+            kept = make(*args)
+            memo.put(key, kept)
+        return kept
 
     postings = view["postings"]
     yield page("index.md", "home.md.j2", open_postings=[p for p in postings if p["open"]])
@@ -274,9 +295,12 @@ def render_docs(view: dict, memo: Memo | None = None) -> Iterator[tuple[str, byt
         years_of.setdefault(u["unit"], []).append(u)
     for unit in view["units"]:
         mine = by_unit.get(unit["id"], [])
-        yield from remembered(unit_page, mine, unit, years_of.get(unit["id"], []), mine)
+        yield from remembered(unit_page, mine, unit, years_of.get(unit["id"], []), mine)["files"]
+    pieces = []
     for p in postings:
-        yield from remembered(posting_files, [p], p)
+        made = remembered(posting_files, [p], p)
+        pieces.append(made["json"])
+        yield from made["files"]
     yield page("stats.md", "stats.md.j2", stats=statistics(view))
     yield "feed.xml", atom_feed(view)
     yield page("data/index.md", "data.md.j2")
@@ -290,7 +314,7 @@ def render_docs(view: dict, memo: Memo | None = None) -> Iterator[tuple[str, byt
             }
         ),
     )
-    yield "data/public.json", _json(view)
+    yield "data/public.json", view_json(view, pieces)
     for asset in ASSETS:
         yield asset, (TEMPLATES / asset).read_bytes()
 
