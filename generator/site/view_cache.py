@@ -108,6 +108,11 @@ def whole(
     if results is None or has_errors(findings):
         raise ValidationFailed(findings)
     results["source"] = {"digest": digest(files), **source.commit}
+    # Checked and computed: the files' bytes served only to place findings. A province's
+    # are a few hundred megabytes that the view need not sit beside.
+    for doc in checked.records.all_documents():
+        doc.raw = None
+    source.forget()
     return checked.records, results, findings, state
 
 
@@ -188,6 +193,8 @@ def public_view(
                 _store_kept(path, _kept(state, view))
             return view, findings, True
     records, results, findings, state = whole(source, as_of)
+    for internal in ("alerts", "watch"):  # never public; a province has a hundred thousand
+        results.pop(internal, None)
     view = project(records, results, history)
     if path is not None and state is not None:
         _store_kept(path, _kept(state, view))
