@@ -53,3 +53,28 @@ def test_duplicate_key_message_does_not_echo_either_value():
     with pytest.raises(LoadError) as e:
         load_bytes("r.yaml", b"facts: first secret\nfacts: second secret\n")
     assert "secret" not in e.value.finding.text()
+
+
+def test_files_loaded_on_every_core_in_small_chunks_are_those_loaded_in_one_process(
+    tmp_path, monkeypatch
+):
+    """The parallel loader cuts the files into chunks of a few megabytes, in order; what it
+    gives back is what loading them one by one gives, findings included."""
+    from generator import model
+    from generator.repository import read_tree
+    from generator.synth import write_repository
+
+    write_repository(tmp_path, 60, 3, 2, tmp_path)
+    files = read_tree(tmp_path / "records")
+    files["people/broken.yaml"] = b"id: broken\nname: [\n"
+    one, one_findings = model.load_records(files)
+    monkeypatch.setattr(model, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(model, "CHUNK_BYTES", 20_000)
+    chunked = model._chunks([("k", rel, raw) for rel, raw in files.items()], 25)
+    assert [job[1] for chunk in chunked for job in chunk] == list(files)
+    assert all(len(c) <= 25 for c in chunked)
+    assert all(sum(len(j[2]) for j in c) <= 20_000 or len(c) == 1 for c in chunked)
+    many, many_findings = model.load_records(files)
+    assert many == one
+    assert [f.text() for f in many_findings] == [f.text() for f in one_findings]
+    assert any("broken.yaml" in f.path for f in many_findings)

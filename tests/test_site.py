@@ -815,7 +815,9 @@ def test_unchanged_pages_are_reused_and_the_site_is_the_same(site_repo, tmp_path
     assert edited.exit_code == 0, edited.output
     monkeypatch.undo()
     # of the postings' and units' pages, only the changed posting's was rendered again
-    assert [n for n in rendered if n in ("posting.md.j2", "unit.md.j2")] == ["posting.md.j2"], rendered
+    assert [n for n in rendered if n in ("posting.md.j2", "unit.md.j2")] == ["posting.md.j2"], (
+        rendered
+    )
     downloads = {
         p.relative_to(tmp_path / "one").as_posix()
         for p in (tmp_path / "one/data").glob("*-*.*")
