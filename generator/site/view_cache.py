@@ -109,7 +109,7 @@ def whole(
         raise ValidationFailed(findings)
     results["source"] = {"digest": digest(files), **source.commit}
     # Checked and computed: the files' bytes served only to place findings. A province's
-    # are a few hundred megabytes that the view need not sit beside.
+    # are 150 megabytes that the view need not sit beside.
     for doc in checked.records.all_documents():
         doc.raw = None
     source.forget()
