@@ -133,9 +133,18 @@ def affected_units(changed: set[str], sides: list[Links]) -> set[str] | None:
                 named.update(f[2])
     for links in sides:
         units |= links.units_of(named)
-    # The people who are or have been in those units have been in others too, and an
-    # outcome shown in one unit reads them all: two years' grades in a row (A4, A7) follow
-    # the person from unit to unit. Every unit of every such person is loaded.
+    return grow(units, sides)
+
+
+def grow(units: set[str], sides: list[Links]) -> set[str]:
+    """These units and every unit that a person who is or has been in one of them has been in.
+
+    An outcome shown in one unit can read a person's other units: two years' grades in a
+    row (A4, A7) follow the person from unit to unit. So a change's outcomes reach the units
+    of its people's other stints, and computing a unit's outcomes whole needs every unit of
+    each of its people loaded: one growth for what a change moves, another for computing
+    all of that exactly (the site build, `site.view_cache`).
+    """
     grown = set(units)
     for links in sides:
         for f in links.facts.values():

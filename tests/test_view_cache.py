@@ -147,3 +147,87 @@ def test_a_damaged_kept_view_computes_everything(county, tmp_path):
     after, followed = view_of(records)
     assert followed is False
     assert after == view_of(records, cache=False)[0]
+
+
+def entry_block(text: str, pid: str) -> str:
+    """The `  - person: pid` entry of an appraisal or points file, up to the next entry."""
+    start = text.index(f"  - person: {pid}\n")
+    end = text.find("\n  - person: ", start + 1)
+    return text[start : len(text) if end == -1 else end + 1]
+
+
+def move_entries(records, pid: str, leaves: str, joins: str, year: int) -> None:
+    """`pid`'s appraisal and points entries of `year` go from one unit's files to another's."""
+    for folder in [records / f"appraisals/{year}", *sorted((records / f"points/{year}").iterdir())]:
+        left, joined = folder / f"{leaves}.yaml", folder / f"{joins}.yaml"
+        text = left.read_text(encoding="utf-8")
+        if f"  - person: {pid}\n" not in text:
+            continue
+        block = entry_block(text, pid)
+        left.write_text(text.replace(block, "", 1), encoding="utf-8")
+        block = re.sub(  # every rater finds them excellent, so they stay 优秀 in their new pool
+            r"\{raters: (\d+), excellent: \d+, competent: \d+, basically_competent: \d+",
+            r"{raters: \1, excellent: \1, competent: 0, basically_competent: 0",
+            block,
+        )
+        other = joined.read_text(encoding="utf-8")
+        joined.write_text(other.rstrip("\n") + "\n" + block.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def test_a_unit_the_change_reaches_is_computed_with_every_unit_of_its_own_people(county, tmp_path):
+    """A rename in u0001 reaches u0002 through someone who was once in both; u0002's 2025
+    posting shows a newcomer's A4 (优秀 two years running), which reads their 2024 grade in
+    u0003. The postings put in place must be computed with u0003 loaded too."""
+    from generator.pipeline import check_dir, compute_checked
+    from generator.scope import affected_units
+
+    repo = tmp_path / "repo"
+    shutil.copytree(county, repo)
+    records = repo / "records"
+    results, _ = compute_checked(check_dir(records), {})
+    twice = {
+        a["person"]
+        for a in results["actions"]
+        if a["rule"] == "A4" and a["year"] == 2025
+        for g in results["appraisals"]
+        if g["person"] == a["person"] and g["year"] == 2025 and g["unit"] == "u0003"
+    }
+    newcomer = sorted(twice)[0]
+    # the newcomer joins u0002 at the start of 2025, with their appraisal and points
+    replace_once(
+        records / f"people/{newcomer}.yaml",
+        "term: 1}\n",
+        "term: 1, end: 2024-12-31}\n"
+        "  - {post: 科员, unit: u0002, rank: staff_member, category: staff, start: 2025-01-01}\n",
+    )
+    move_entries(records, newcomer, "u0003", "u0002", 2025)
+    # and someone of u0002 was in u0001 long ago
+    veteran = person_in(repo, "u0002", 2)
+    replace_once(
+        records / f"people/{veteran}.yaml",
+        "history:\n",
+        "history:\n  - {post: 科员, unit: u0001, rank: staff_member, category: staff, "
+        "start: 2016-01-01, end: 2019-12-31}\n",
+    )
+    commit(repo, "a newcomer and a veteran")
+    before, _ = view_of(records)
+    assert isinstance(before, dict), before  # the scenario is valid records
+    name = re.search(r"^name: (.*)$", (records / f"people/{newcomer}.yaml").read_text(), re.M)
+    shown = [
+        a
+        for p in before["postings"]
+        if p["id"] == "appraisal-2025-u0002"
+        for a in p["body"]["consequences"]
+        if a["rule"] == "A4" and a["name"] == name.group(1)
+    ]
+    assert shown, "the newcomer's A4 is on u0002's 2025 posting"
+
+    rename(records / "units/u0001.yaml", "合成局第一")
+    commit(repo, "u0001 renamed")
+    source = open_source(records)
+    kept = view_cache._load_kept(view_cache.kept_file(source.cache_dir, source.prefix, None))
+    moved = affected_units({"units/u0001.yaml"}, [kept.links])
+    assert "u0002" in moved and "u0003" not in moved  # u0003 is only read, not moved
+    after, followed = view_of(records)
+    assert followed
+    assert after == view_of(records, cache=False)[0]

@@ -10,8 +10,9 @@ their links (`scope.Links`). The next build:
 2. with no record changed, takes the kept view (the revision, the commits of each posting
    and the site-wide version are read afresh: a commit may have changed only code);
 3. otherwise finds the units whose outcomes the change can move (`scope.affected_units`,
-   which counts every unit their people have been in), loads, computes and projects those
-   units alone, and puts their postings, units and unit-years in place of the kept ones.
+   which counts every unit their people have been in), loads them with every unit their
+   own people have been in (`scope.grow`: what a unit's outcomes read), computes and
+   projects them, and puts their postings, units and unit-years in place of the kept ones.
    A page shows a person only under a unit they have been in (the checks refuse anything
    else), so a changed name or post is shown only in those units' postings.
 
@@ -40,7 +41,7 @@ from ..outputs import write_atomic
 from ..pipeline import Source, ValidationFailed, check, compute_checked, load
 from ..repository import digest, digest_of, read_file, stat_tree
 from ..rules.postings import KIND_ORDER
-from ..scope import Links, affected_units, select
+from ..scope import Links, affected_units, grow, select
 from .project import assemble, commits_of, project
 
 
@@ -161,7 +162,9 @@ def follow(kept: Kept, state: incremental.State, source: Source, history: dict |
     moved = {f"records/{rel}" for rel in changed}
     if any(p["unit"] not in units and moved & set(p["sources"]) for p in kept.view["postings"]):
         return None  # a posting outside the scope rests on a changed file: compute everything
-    core, context = select(state.links, units)
+    # The postings of every unit the change moves are computed again, so each of their
+    # people's other units is loaded too (`scope.grow`).
+    core, context = select(state.links, grow(units, [state.links]))
     files = {rel: read_file(str(source.records_dir / rel)) for rel in core | context}
     big = len(files) >= 2000  # the document cache pays for itself only on many files
     rec, _ = load(files, source.prefix, source.cache if big else None)
