@@ -96,9 +96,12 @@ def state_of(
     findings: list[Finding],
     day: dt.date | None,
 ) -> State:
-    """The state of a whole load and check, done here or by the site build (`kept`)."""
+    """The state of a whole load and check, done here or by the site build (`kept`).
+
+    A file that came while the files were read has no stats: the next run reads it again."""
     links = links_of(rec, files, {f.path for f in load_findings})
-    kept = {rel: (*stats[rel], file_digest(raw)) for rel, raw in files.items()}
+    unknown = (-1, -1, -1)
+    kept = {rel: (*stats.get(rel, unknown), file_digest(raw)) for rel, raw in files.items()}
     findings = [f.__dict__ for f in sort_findings(findings)]
     return State(kept, findings, day.isoformat() if day else None, links)
 

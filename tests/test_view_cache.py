@@ -17,7 +17,9 @@ from test_scope import EDITS, person_in, replace_once
 
 from generator import gitstore
 from generator.pipeline import ValidationFailed, open_source
+from generator.scope import affected_units
 from generator.site import view_cache
+from generator.site.project import project
 from generator.site.view_cache import public_view
 from tests.conftest import git
 
@@ -174,15 +176,12 @@ def move_entries(records, pid: str, leaves: str, joins: str, year: int) -> None:
         joined.write_text(other.rstrip("\n") + "\n" + block.rstrip("\n") + "\n", encoding="utf-8")
 
 
-def test_a_unit_the_change_reaches_is_computed_with_every_unit_of_its_own_people(county, tmp_path):
-    """A rename in u0001 reaches u0002 through someone who was once in both; u0002's 2025
-    posting shows a newcomer's A4 (优秀 two years running), which reads their 2024 grade in
-    u0003. The postings put in place must be computed with u0003 loaded too."""
+def newcomer_and_veteran(repo) -> str:
+    """Someone 优秀 in u0003 in 2024 joins u0002 for 2025 (and stays 优秀: A4, two years
+    running, read across two units), and someone of u0002 was in u0001 long ago. Returns
+    the newcomer's name."""
     from generator.pipeline import check_dir, compute_checked
-    from generator.scope import affected_units
 
-    repo = tmp_path / "repo"
-    shutil.copytree(county, repo)
     records = repo / "records"
     results, _ = compute_checked(check_dir(records), {})
     twice = {
@@ -193,7 +192,6 @@ def test_a_unit_the_change_reaches_is_computed_with_every_unit_of_its_own_people
         if g["person"] == a["person"] and g["year"] == 2025 and g["unit"] == "u0003"
     }
     newcomer = sorted(twice)[0]
-    # the newcomer joins u0002 at the start of 2025, with their appraisal and points
     replace_once(
         records / f"people/{newcomer}.yaml",
         "term: 1}\n",
@@ -201,7 +199,6 @@ def test_a_unit_the_change_reaches_is_computed_with_every_unit_of_its_own_people
         "  - {post: 科员, unit: u0002, rank: staff_member, category: staff, start: 2025-01-01}\n",
     )
     move_entries(records, newcomer, "u0003", "u0002", 2025)
-    # and someone of u0002 was in u0001 long ago
     veteran = person_in(repo, "u0002", 2)
     replace_once(
         records / f"people/{veteran}.yaml",
@@ -210,17 +207,30 @@ def test_a_unit_the_change_reaches_is_computed_with_every_unit_of_its_own_people
         "start: 2016-01-01, end: 2019-12-31}\n",
     )
     commit(repo, "a newcomer and a veteran")
-    before, _ = view_of(records)
-    assert isinstance(before, dict), before  # the scenario is valid records
-    name = re.search(r"^name: (.*)$", (records / f"people/{newcomer}.yaml").read_text(), re.M)
-    shown = [
+    text = (records / f"people/{newcomer}.yaml").read_text(encoding="utf-8")
+    return re.search(r"^name: (.*)$", text, re.M).group(1)
+
+
+def a4_of(view: dict, name: str) -> list[dict]:
+    return [
         a
-        for p in before["postings"]
+        for p in view["postings"]
         if p["id"] == "appraisal-2025-u0002"
         for a in p["body"]["consequences"]
-        if a["rule"] == "A4" and a["name"] == name.group(1)
+        if a["rule"] == "A4" and a["name"] == name
     ]
-    assert shown, "the newcomer's A4 is on u0002's 2025 posting"
+
+
+def test_a_unit_the_change_reaches_is_computed_with_every_unit_of_its_own_people(county, tmp_path):
+    """A rename in u0001 reaches u0002 through someone who was once in both; u0002's 2025
+    posting shows a newcomer's A4 (优秀 two years running), which reads their 2024 grade in
+    u0003. The postings put in place must be computed with u0003 loaded too."""
+    repo = tmp_path / "repo"
+    shutil.copytree(county, repo)
+    records = repo / "records"
+    name = newcomer_and_veteran(repo)
+    before, _ = view_of(records)
+    assert a4_of(before, name), "the newcomer's A4 is on u0002's 2025 posting"
 
     rename(records / "units/u0001.yaml", "合成局第一")
     commit(repo, "u0001 renamed")
@@ -231,3 +241,21 @@ def test_a_unit_the_change_reaches_is_computed_with_every_unit_of_its_own_people
     after, followed = view_of(records)
     assert followed
     assert after == view_of(records, cache=False)[0]
+
+
+@pytest.mark.parametrize("part", [1, 4])
+def test_the_view_computed_a_few_units_at_a_time_is_the_view_computed_at_once(
+    county, tmp_path, part
+):
+    """A build with nothing kept computes its view a few units at a time (`by_parts`); the
+    view is the one computing every record at once gives, the newcomer's A4 included."""
+    repo = tmp_path / "repo"
+    shutil.copytree(county, repo)
+    name = newcomer_and_veteran(repo)
+    source = open_source(repo / "records")
+    source.cache = None
+    done = view_cache.checked_whole(source, None)
+    history = gitstore.records_history(repo / "records").files
+    at_once = project(done.records, done.results, history)
+    assert a4_of(at_once, name)
+    assert view_cache.by_parts(done, history, part) == at_once

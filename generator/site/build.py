@@ -30,7 +30,6 @@ from .feed import FEED
 from .html_blocks import lift
 from .pages import (
     PageStore,
-    entries_by_page,
     frame_key,
     html_path,
     page_key,
@@ -245,7 +244,10 @@ def run_mkdocs(
 
 
 def write_docs(
-    docs_dir: Path, docs: Iterable[tuple[str, bytes]], frame: str, store: PageStore
+    docs_dir: Path,
+    docs: Iterable[tuple[str, bytes | Iterable[bytes]]],
+    frame: str,
+    store: PageStore,
 ) -> tuple[dict[str, str], set[str]]:
     """Write each file of the docs folder as it is rendered; return each page's key (see
     `pages`), by its path, and the pages whose output `store` holds. Only the keys are
@@ -271,7 +273,11 @@ def write_docs(
                     aside = blocks_dir(docs_dir) / f"{rel}.json"
                     aside.parent.mkdir(parents=True, exist_ok=True)
                     aside.write_text(json.dumps(blocks, ensure_ascii=False), encoding="utf-8")
-        path.write_bytes(data)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:  # a large file, in pieces (`render.view_json`)
+            with open(path, "wb") as fh:
+                fh.writelines(data)
     return keys, stored
 
 
@@ -289,24 +295,33 @@ def run_mkdocs_reusing(
     epoch: int,
     store: PageStore,
 ) -> None:
-    """Run mkdocs on the pages whose output is not stored, then put the stored ones back."""
+    """Run mkdocs on the pages whose output is not stored, then put the stored ones back,
+    writing the search index page by page as they come (a province's is 170 MB)."""
     run_mkdocs(config, work, site_dir, epoch, list(reused))
-    index = read_search(site_dir)
-    built = entries_by_page(index)
-    for rel, k in keys.items():
-        if rel not in reused:
-            html = (site_dir / html_path(rel)).read_bytes()
-            store.put(k, {"html": html, "search": built.get(html_path(rel), [])})
-            continue
-        # Read again rather than held since `write_docs`: a province's pages are gigabytes.
-        hit = store.get(k)
-        if hit is None:
-            raise SiteError(f"{store.folder} 在构建中被改动，请重新构建 (the page store changed)")
-        target = site_dir / html_path(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(hit["html"])
-        index["docs"] += hit["search"]
-    write_search(site_dir, index)
+    settings, built = read_search(site_dir)
+    by_page = {html_path(rel): rel for rel in keys}
+
+    def entries():
+        for page in sorted(by_page.keys() | built.keys()):
+            rel = by_page.get(page)
+            if rel is None:  # a page mkdocs made of its own accord
+                yield built[page]
+            elif rel not in reused:
+                html = (site_dir / page).read_bytes()
+                store.put(keys[rel], {"html": html, "search": built.get(page, b"")})
+                yield built.get(page, b"")
+            else:
+                # Read again rather than held since `write_docs`: a province's pages are gigabytes.
+                hit = store.get(keys[rel])
+                if hit is None:
+                    raise SiteError(
+                        f"{store.folder} 在构建中被改动，请重新构建 (the page store changed)"
+                    )
+                (site_dir / page).parent.mkdir(parents=True, exist_ok=True)
+                (site_dir / page).write_bytes(hit["html"])
+                yield hit["search"]
+
+    write_search(site_dir, settings, entries())
     store.prune()
 
 
@@ -387,7 +402,7 @@ def build_site(
     if audience.kept_view:
         view, findings, _ = public_view(source, as_of, changes)
     else:
-        records, results, findings, _ = whole(source, as_of)
+        records, results, findings = whole(source, as_of)
         view = audience.view(records, results, changes)
         # The view is all that is rendered: at a province's scale the records and the
         # results are gigabytes that the pages need not sit beside.
@@ -417,10 +432,11 @@ def build_site(
             )
             frame = frame_key(config, words)
             keys, reused = write_docs(docs_dir, audience.render(view, memo), frame, store)
+            dates = audience.page_dates(view, list(keys)) if audience.page_dates else {}
+            del view  # rendered: mkdocs and the search index need the memory more
             run_mkdocs_reusing(config, keys, reused, work, new, epoch, store)
             if memo is not None:
                 memo.prune()
-            dates = audience.page_dates(view, list(keys)) if audience.page_dates else {}
             write_sitemap(new, config.get("site_url"), dates)
         (new / audience.marker).write_text(
             f"built by cadre build ({audience.name})\n", encoding="utf-8"

@@ -27,6 +27,8 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import re
+from collections.abc import Iterable
 from importlib.metadata import version as installed
 from pathlib import Path
 
@@ -115,19 +117,56 @@ def _page_of(location: str) -> str:
     return location.split("#", 1)[0]
 
 
-def read_search(site_dir: Path) -> dict:
-    return json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+def _compact(value) -> bytes:
+    return json.dumps(value, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def write_search(site_dir: Path, index: dict) -> None:
-    """The search index in canonical order: by page, and within a page as mkdocs wrote it."""
-    index["docs"] = sorted(index["docs"], key=lambda e: _page_of(e["location"]))
-    data = json.dumps(index, separators=(",", ":"), default=str)
-    (site_dir / "search" / "search_index.json").write_bytes(data.encode("utf-8"))
+_SPACE = re.compile(r"\s*")
 
 
-def entries_by_page(index: dict) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for entry in index["docs"]:
-        out.setdefault(_page_of(entry["location"]), []).append(entry)
-    return out
+def read_search(site_dir: Path) -> tuple[dict, dict[str, bytes]]:
+    """mkdocs's search index: its settings (every key but `docs`), and each page's entries
+    as JSON (objects joined by commas, as mkdocs wrote them).
+
+    The entries are decoded one at a time and kept as text: a province's index is 170 MB
+    of JSON, and as Python objects four times that."""
+    text = (site_dir / "search" / "search_index.json").read_text(encoding="utf-8")
+    decode = json.JSONDecoder().raw_decode
+
+    def after(i: int, sep: str = "") -> int:  # past blanks, and `sep` if it is next
+        i = _SPACE.match(text, i).end()
+        return _SPACE.match(text, i + 1).end() if sep and text[i] == sep else i
+
+    settings: dict = {}
+    pages: dict[str, list[bytes]] = {}
+    i = after(text.index("{") + 1)
+    while text[i] != "}":
+        key, i = decode(text, i)
+        i = after(i, ":")
+        if key == "docs":
+            i = after(i, "[")
+            while text[i] != "]":
+                entry, i = decode(text, i)
+                pages.setdefault(_page_of(entry["location"]), []).append(_compact(entry))
+                i = after(i, ",")
+            i += 1
+        else:
+            settings[key], i = decode(text, i)
+        i = after(i, ",")
+    return settings, {page: b",".join(entries) for page, entries in pages.items()}
+
+
+def write_search(site_dir: Path, settings: dict, pages: Iterable[bytes]) -> None:
+    """The search index in canonical order: the settings, then every page's entries (each
+    page's as mkdocs wrote them), given page by page in path order and written as they come."""
+    with open(site_dir / "search" / "search_index.json", "wb") as fh:
+        fh.write(b"{")
+        for key, value in settings.items():
+            fh.write(_compact(key) + b":" + _compact(value) + b",")
+        fh.write(b'"docs":[')
+        first = True
+        for entries in pages:
+            if entries:
+                fh.write(entries if first else b"," + entries)
+                first = False
+        fh.write(b"]}")

@@ -13,10 +13,11 @@ import io
 import json
 import marshal
 import re
+import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import IO, Protocol
 
 import jinja2
 from markupsafe import Markup
@@ -159,14 +160,21 @@ def _json(data) -> bytes:
     return _compact(data) + b"\n"
 
 
-def view_json(view: dict, postings: list[bytes]) -> bytes:
-    """`_json(view)`, with each posting's JSON given (`_compact`, kept with its page from
-    an earlier build): a province's view is a hundred megabytes of JSON, nearly all postings."""
-    parts = [
-        _compact(k) + b":" + (b"[" + b",".join(postings) + b"]" if k == "postings" else _compact(v))
-        for k, v in view.items()
-    ]
-    return b"{" + b",".join(parts) + b"}\n"
+def view_json(view: dict, postings: IO[bytes]) -> Iterator[bytes]:
+    """`_json(view)` in pieces, with the postings' JSON read from a file (each `_compact`,
+    comma-separated, kept with its page from an earlier build): a province's view is a
+    hundred and fifty megabytes of JSON, nearly all postings, and is never held whole."""
+    yield b"{"
+    for n, (k, v) in enumerate(view.items()):
+        yield (b"," if n else b"") + _compact(k) + b":"
+        if k == "postings":
+            postings.seek(0)
+            yield b"["
+            yield from iter(lambda: postings.read(1 << 20), b"")
+            yield b"]"
+        else:
+            yield _compact(v)
+    yield b"}\n"
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -296,25 +304,18 @@ def render_docs(view: dict, memo: Memo | None = None) -> Iterator[tuple[str, byt
     for unit in view["units"]:
         mine = by_unit.get(unit["id"], [])
         yield from remembered(unit_page, mine, unit, years_of.get(unit["id"], []), mine)["files"]
-    pieces = []
-    for p in postings:
-        made = remembered(posting_files, [p], p)
-        pieces.append(made["json"])
-        yield from made["files"]
-    yield page("stats.md", "stats.md.j2", stats=statistics(view))
-    yield "feed.xml", atom_feed(view)
-    yield page("data/index.md", "data.md.j2")
-    yield (
-        "data/postings.json",
-        _json(
-            {
-                "as_of": view["as_of"],
-                "records": view["source"],
-                "postings": [_download(p)["posting"] for p in postings],
-            }
-        ),
-    )
-    yield "data/public.json", view_json(view, pieces)
+    with tempfile.TemporaryFile() as pieces:  # each posting's JSON, for data/public.json
+        for p in postings:
+            made = remembered(posting_files, [p], p)
+            pieces.write((b"," if pieces.tell() else b"") + made["json"])
+            yield from made["files"]
+        yield page("stats.md", "stats.md.j2", stats=statistics(view))
+        yield "feed.xml", atom_feed(view)
+        yield page("data/index.md", "data.md.j2")
+        heads = [_download(p)["posting"] for p in postings]
+        index = {"as_of": view["as_of"], "records": view["source"], "postings": heads}
+        yield "data/postings.json", _json(index)
+        yield "data/public.json", view_json(view, pieces)
     for asset in ASSETS:
         yield asset, (TEMPLATES / asset).read_bytes()
 

@@ -41,7 +41,7 @@ from ..outputs import write_atomic
 from ..pipeline import Source, ValidationFailed, check, compute_checked, load
 from ..repository import digest, digest_of, read_file, stat_tree
 from ..rules.postings import KIND_ORDER
-from ..scope import Links, affected_units, grow, select
+from ..scope import Links, affected_units, grow, restrict, select
 from .project import assemble, commits_of, project
 
 
@@ -84,13 +84,23 @@ def _store_kept(path: Path, kept: Kept) -> None:
         write_atomic(path, marshal.dumps(plain))
 
 
-def whole(
-    source: Source, as_of: dt.date | None
-) -> tuple[Records, dict, list[Finding], incremental.State | None]:
-    """Load, check and compute every record, and keep the validation's state made from it
-    (also returned; None when a file came or went while they were read).
+@dataclass
+class Whole:
+    """Every record loaded and checked, as of the day (see `checked_whole`)."""
 
-    Raises ValidationFailed when the records have errors (nothing is computed from them).
+    records: Records
+    day: dt.date
+    findings: list[Finding]
+    state: incremental.State  # the validation's state, kept for the next run
+    facts: dict  # the records' digest and commit: the view's `source`
+    results: dict | None  # every result, when asked for
+
+
+def checked_whole(source: Source, as_of: dt.date | None, results: bool = True) -> Whole:
+    """Load, check and (with `results`) compute every record; keep the validation's state.
+
+    Without `results` only what the checks read is computed. Raises ValidationFailed when
+    the records have errors (nothing is computed from them).
     """
     stats = stat_tree(source.records_dir)  # before reading: a file edited meanwhile is read again
     files = source.files
@@ -99,22 +109,58 @@ def whole(
         source.cache.save()
     checked = check(rec, load_findings, [f"{source.prefix}/{rel}" for rel in files], as_of)
     try:
-        results, findings = compute_checked(checked, {})
+        computed, findings = compute_checked(checked, {}, results)
     except ValidationFailed as e:
-        results, findings = None, e.findings
-    state = None
-    if stats.keys() == files.keys():
-        state = incremental.state_of(stats, files, rec, load_findings, findings, checked.as_of)
-        incremental.keep(source, as_of, state)
-    if results is None or has_errors(findings):
+        computed, findings = None, e.findings
+    state = incremental.state_of(stats, files, rec, load_findings, findings, checked.as_of)
+    incremental.keep(source, as_of, state)
+    if computed is None or has_errors(findings):
         raise ValidationFailed(findings)
-    results["source"] = {"digest": digest(files), **source.commit}
+    facts = {"digest": digest(files), **source.commit}
     # Checked and computed: the files' bytes served only to place findings. A province's
     # are 150 megabytes that the view need not sit beside.
     for doc in checked.records.all_documents():
         doc.raw = None
     source.forget()
-    return checked.records, results, findings, state
+    if results:
+        computed["source"] = facts
+    return Whole(
+        checked.records, checked.as_of, findings, state, facts, computed if results else None
+    )
+
+
+def whole(source: Source, as_of: dt.date | None) -> tuple[Records, dict, list[Finding]]:
+    """Every record loaded, checked and computed (the internal view's build)."""
+    done = checked_whole(source, as_of)
+    return done.records, done.results, done.findings
+
+
+PART = 100  # units computed at a time by `by_parts`
+
+
+def by_parts(done: Whole, history: dict | None, part: int = PART) -> dict:
+    """The view of every record, computed and projected a few units at a time.
+
+    A province's results are gigabytes beside its records; a part's are a few megabytes.
+    Each part is computed as the build after a change computes the units it moves (`follow`):
+    with every unit of each of its people loaded, so its postings are those of a whole
+    computation (a test compares the two).
+    """
+    links = done.state.links
+    units = sorted(set(done.records.units) | {u for f in links.facts.values() for u in f[1]})
+    view = assemble(done.day.isoformat(), done.facts, history, [], [], [])
+    for i in range(0, len(units), part):
+        scope = set(units[i : i + part])
+        core, context = select(links, grow(scope, [links]))
+        rec = restrict(done.records, core | context)
+        view = splice(
+            view,
+            project(rec, compute(rec, done.day, done.facts), history),
+            scope,
+            done.facts,
+            history,
+        )
+    return view
 
 
 def _order(posting: dict) -> tuple:
@@ -195,13 +241,11 @@ def public_view(
             if view["source"]["digest"] != kept.view["source"]["digest"]:
                 _store_kept(path, _kept(state, view))
             return view, findings, True
-    records, results, findings, state = whole(source, as_of)
-    for internal in ("alerts", "watch"):  # never public; a province has a hundred thousand
-        results.pop(internal, None)
-    view = project(records, results, history)
-    if path is not None and state is not None:
-        _store_kept(path, _kept(state, view))
-    return view, findings, False
+    done = checked_whole(source, as_of, results=False)
+    view = by_parts(done, history)
+    if path is not None:
+        _store_kept(path, _kept(done.state, view))
+    return view, done.findings, False
 
 
 def _kept(state: incremental.State, view: dict) -> Kept:
