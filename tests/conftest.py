@@ -83,6 +83,16 @@ def commit_all(repo: Path, message: str) -> None:
         git(repo, *args)
 
 
+def synth_county(repo: Path) -> Path:
+    """A synthetic county of 240 people in six units, committed to git on `main`."""
+    from generator.synth import write_repository
+
+    write_repository(repo, 240, 6, 2, repo)
+    (repo / ".gitignore").write_text(".cache/\n", encoding="utf-8")
+    commit_all(repo, "base")
+    return repo
+
+
 @pytest.fixture(scope="session")
 def demo_repo(tmp_path_factory) -> Iterator[Path]:
     """The shipped demo county (records/) in a git repository of its own; do not modify it.

@@ -13,8 +13,7 @@ from generator.diff import to_json
 from generator.pipeline import open_source
 from generator.review import revision_diff
 from generator.scope import Links, affected_units
-from generator.synth import write_repository
-from tests.conftest import git
+from tests.conftest import git, synth_county
 
 
 def cache_of(county):
@@ -24,13 +23,7 @@ def cache_of(county):
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
-    repo = tmp_path_factory.mktemp("synth")
-    write_repository(repo, 240, 6, 2, repo)
-    (repo / ".gitignore").write_text(".cache/\n", encoding="utf-8")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    return repo
+    return synth_county(tmp_path_factory.mktemp("synth"))
 
 
 def replace_once(path, old, new):

@@ -21,20 +21,12 @@ from generator.scope import affected_units
 from generator.site import view_cache
 from generator.site.project import project
 from generator.site.view_cache import public_view
-from tests.conftest import git
+from tests.conftest import git, synth_county
 
 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
-    from generator.synth import write_repository
-
-    repo = tmp_path_factory.mktemp("kept-view")
-    write_repository(repo, 240, 6, 2, repo)
-    (repo / ".gitignore").write_text(".cache/\n", encoding="utf-8")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "base")
-    return repo
+    return synth_county(tmp_path_factory.mktemp("kept-view"))
 
 
 def first_points_up(path):
