@@ -20,7 +20,7 @@ from generator.pipeline import ValidationFailed, open_source
 from generator.scope import affected_units
 from generator.site import view_cache
 from generator.site.project import project
-from generator.site.view_cache import public_view
+from generator.site.view_cache import followed_view
 from tests.conftest import git, synth_county
 
 
@@ -59,7 +59,7 @@ def view_of(records, cache: bool = True):
         source.cache = None
     history = gitstore.records_history(records)
     try:
-        view, _, followed = public_view(source, None, history.files if history else None)
+        view, _, followed = followed_view(source, None, history.files if history else None)
     except ValidationFailed as e:
         return [(f.severity, f.text()) for f in e.findings], None
     return view, followed

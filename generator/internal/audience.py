@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..site.build import Audience
+from ..site.view_cache import computed_whole
 from .render import internal_navigation, internal_words, render_internal
 from .view import internal_view
 
@@ -10,7 +11,7 @@ INTERNAL = Audience(
     name="internal",
     marker=".cadre-internal",
     default_out="internal-site",
-    view=internal_view,
+    view=computed_whole(internal_view),
     render=lambda view, memo: render_internal(view),  # every page is rendered again
     navigation=internal_navigation,
     words=internal_words,

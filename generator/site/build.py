@@ -24,7 +24,6 @@ import yaml
 from .. import gitstore
 from ..errors import CadreError
 from ..findings import Finding
-from ..model import Records
 from ..pipeline import Source
 from .feed import FEED
 from .html_blocks import lift
@@ -36,10 +35,9 @@ from .pages import (
     read_search,
     write_search,
 )
-from .project import project
 from .render import TEMPLATES, navigation, render_docs, repo_url, search_words
 from .sitemap import page_dates, sitemap, sitemap_gz
-from .view_cache import public_view, whole
+from .view_cache import ViewOf, public_view
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BASE_CONFIG = ROOT / "mkdocs.yml"
@@ -58,7 +56,9 @@ class Audience:
     name: str
     marker: str  # written into every folder of this audience; only such a folder is replaced
     default_out: str
-    view: Callable[[Records, dict, dict | None], dict]  # records, results, history -> view
+    # source, as-of, history -> the view and the records' findings: the public one follows
+    # the change from the last build's (`view_cache`), the internal one is computed whole
+    view: ViewOf
     # view, memo -> the docs folder's files; the memo keeps rendered files between builds
     # (`render.render_docs`), None when nothing is kept
     render: Callable[[dict, PageStore | None], Iterable[tuple[str, bytes]]]
@@ -74,16 +74,13 @@ class Audience:
     page_store: str | None = None
     # view, pages -> each page's date for the sitemap; None lists no page (see `write_sitemap`)
     page_dates: Callable[[dict, list[str]], dict[str, str]] | None = None
-    # whether its view is kept between builds and brought up to date by the change alone
-    # (`view_cache`); otherwise every build computes it from all the records
-    kept_view: bool = False
 
 
 PUBLIC = Audience(
     name="public",
     marker=".cadre-site",
     default_out="site",
-    view=project,
+    view=public_view,
     render=render_docs,
     navigation=navigation,
     words=search_words,
@@ -92,7 +89,6 @@ PUBLIC = Audience(
     feed=FEED,
     page_store="pages",
     page_dates=page_dates,
-    kept_view=True,
 )
 MARKER = PUBLIC.marker
 MARKERS = {PUBLIC.marker: PUBLIC.name, ".cadre-internal": "internal"}
@@ -399,14 +395,9 @@ def build_site(
     base = base_config(source.records_dir)  # a broken mkdocs.yml is told before the long part
     history = gitstore.records_history(source.records_dir)
     changes = history.files if history else None
-    if audience.kept_view:
-        view, findings, _ = public_view(source, as_of, changes)
-    else:
-        records, results, findings = whole(source, as_of)
-        view = audience.view(records, results, changes)
-        # The view is all that is rendered: at a province's scale the records and the
-        # results are gigabytes that the pages need not sit beside.
-        del records, results
+    # The view is all that is rendered: at a province's scale the records and the results
+    # are gigabytes that the pages need not sit beside (the view is made without keeping them).
+    view, findings = audience.view(source, as_of, changes)
     epoch = source_date_epoch(history, view["source"]["digest"])
     counts = len(view["postings"]), sum(p["open"] for p in view["postings"])
     day = view["as_of"]

@@ -117,7 +117,8 @@ def _page_of(location: str) -> str:
     return location.split("#", 1)[0]
 
 
-def _compact(value) -> bytes:
+def _ascii_json(value) -> bytes:
+    """Compact JSON with every non-ASCII character escaped, as mkdocs writes its index."""
     return json.dumps(value, separators=(",", ":"), default=str).encode("utf-8")
 
 
@@ -147,7 +148,7 @@ def read_search(site_dir: Path) -> tuple[dict, dict[str, bytes]]:
             i = after(i, "[")
             while text[i] != "]":
                 entry, i = decode(text, i)
-                pages.setdefault(_page_of(entry["location"]), []).append(_compact(entry))
+                pages.setdefault(_page_of(entry["location"]), []).append(_ascii_json(entry))
                 i = after(i, ",")
             i += 1
         else:
@@ -162,7 +163,7 @@ def write_search(site_dir: Path, settings: dict, pages: Iterable[bytes]) -> None
     with open(site_dir / "search" / "search_index.json", "wb") as fh:
         fh.write(b"{")
         for key, value in settings.items():
-            fh.write(_compact(key) + b":" + _compact(value) + b",")
+            fh.write(_ascii_json(key) + b":" + _ascii_json(value) + b",")
         fh.write(b'"docs":[')
         first = True
         for entries in pages:

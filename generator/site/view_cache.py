@@ -29,6 +29,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import marshal
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,10 @@ from ..repository import digest, digest_of, read_file, stat_tree
 from ..rules.postings import KIND_ORDER
 from ..scope import Links, affected_units, grow, restrict, select
 from .project import assemble, commits_of, project
+
+# What an audience's build asks for: source, as-of, history (see `gitstore.records_history`)
+# -> the view it renders, and the records' findings. Raises ValidationFailed on errors.
+ViewOf = Callable[[Source, "dt.date | None", "dict | None"], tuple[dict, list[Finding]]]
 
 
 @dataclass
@@ -129,10 +134,15 @@ def checked_whole(source: Source, as_of: dt.date | None, results: bool = True) -
     )
 
 
-def whole(source: Source, as_of: dt.date | None) -> tuple[Records, dict, list[Finding]]:
-    """Every record loaded, checked and computed (the internal view's build)."""
-    done = checked_whole(source, as_of)
-    return done.records, done.results, done.findings
+def computed_whole(view: Callable[[Records, dict, dict | None], dict]) -> ViewOf:
+    """An audience's view made from every record, loaded, checked and computed at once
+    (the internal view's, which lists every person): records, results, history -> view."""
+
+    def view_of(source: Source, as_of: dt.date | None, history: dict | None):
+        done = checked_whole(source, as_of)
+        return view(done.records, done.results, history), done.findings
+
+    return view_of
 
 
 PART = 100  # units computed at a time by `by_parts`
@@ -222,7 +232,7 @@ def follow(kept: Kept, state: incremental.State, source: Source, history: dict |
     return splice(kept.view, part, units, facts, history)
 
 
-def public_view(
+def followed_view(
     source: Source, as_of: dt.date | None, history: dict | None
 ) -> tuple[dict, list[Finding], bool]:
     """The public view and the records' findings; True when it followed a kept view.
@@ -250,3 +260,8 @@ def public_view(
 
 def _kept(state: incremental.State, view: dict) -> Kept:
     return Kept({rel: e[3] for rel, e in state.files.items()}, state.links, state.day, view)
+
+
+def public_view(source: Source, as_of: dt.date | None, history: dict | None):
+    """The public view and the records' findings (`followed_view`), as a build asks."""
+    return followed_view(source, as_of, history)[:2]
