@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..dates import add_months, parse_date
+from ..dates import add_months, iso, parse_date
 from ..labels import CONSEQUENCE_LABELS
 from ..model import Records
 from .shared import alert, policy_in_force, stint_at
@@ -36,7 +36,7 @@ def _action(
         "label": CONSEQUENCE_LABELS[kind],
         "year": a["year"],
         "effective": a["date"],
-        "until": until.isoformat() if until else None,
+        "until": iso(until),
         "basis": {"policy": a["year"], "clause": CLAUSES[rule], "sources": sources},
         **extra,
     }

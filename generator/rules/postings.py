@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..dates import parse_date
+from ..dates import iso, parse_date
 from ..model import Records
 from .shared import policy_in_force, stint_at
 
@@ -157,7 +157,7 @@ def compute_postings(rec: Records, as_of: dt.date, results: dict) -> list[dict]:
         posting = {k: p[k] for k in ("id", "kind", "title", "unit", "year", "month") if k in p}
         posting |= {
             "start": p["start"],
-            "end": end.isoformat(),
+            "end": iso(end),
             "open": start <= as_of <= end,
             "working_days": settings["working_days"],
             "contact": dict(settings["contact"]),

@@ -11,12 +11,13 @@ within their maxima is checked before this runs (`checks.appraisal`).
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from itertools import takewhile
 
-from ..dates import add_months, parse_date
+from ..dates import add_months, iso, parse_date
 from ..loader import Document
 from ..model import Records
 from .shared import alert, cents, dec, policy_in_force, stint_at, text
@@ -87,7 +88,7 @@ def score_grade(total: Decimal, grading: dict) -> str:
     return "competent"
 
 
-@dataclass
+@dataclass(slots=True)
 class Member:
     """One person in a grading pool: the scores and whatever else decides the grade."""
 
@@ -106,7 +107,7 @@ class Member:
         return (self.total, self.results, self.democratic, self.daily)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     grade: str
     rank: int | None
@@ -241,7 +242,7 @@ def months_in_post(history: list[dict], year: int) -> int:
 # ---------------------------------------------------------------- the whole year
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     doc: Document
     index: int
@@ -306,8 +307,8 @@ def _appraisal(entry: _Entry, outcome: Outcome, rec: Records) -> dict:
         "year": entry.year,
         "unit": entry.unit,
         "category": entry.category,
-        "pool": entry.pool,
-        "date": entry.date.isoformat(),
+        "pool": sys.intern(entry.pool),
+        "date": iso(entry.date),
         "components": {
             "results": text(m.results),
             "daily": text(m.daily),

@@ -8,6 +8,7 @@ changed) on its own.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..dates import iso, parse_date
@@ -45,19 +46,43 @@ def situation(policy: dict | None, code: str | None) -> dict | None:
 CENT = Decimal("0.01")
 
 
+_DECIMALS: dict[tuple, Decimal] = {}
+
+
 def dec(value) -> Decimal:
-    """A number from a record as an exact decimal (through its text, never its float value)."""
-    return Decimal(str(value))
+    """A number from a record as an exact decimal (through its text, never its float value).
+
+    Made once per distinct number and shared (a `Decimal` never changes): a province's
+    appraisals read six million numbers, nearly all of them small whole ones. Zero is not
+    shared, so -0.0 keeps its sign; any other two equal numbers of one type have one text.
+    """
+    key = (value.__class__, value)
+    got = _DECIMALS.get(key) if value else None
+    if got is None:
+        got = Decimal(str(value))
+        if value and len(_DECIMALS) < 100_000:
+            _DECIMALS[key] = got
+    return got
+
+
+_CENTS: dict[Decimal, Decimal] = {}
 
 
 def cents(value: Decimal) -> Decimal:
-    """Rounded half-up to 0.01: how every posted score and total is rounded."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Rounded half-up to 0.01: how every posted score and total is rounded.
+
+    One object per distinct amount (`dec` says why); zero is not shared, so -0.00 keeps
+    its sign, and any two equal amounts rounded to cents have one text."""
+    q = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    if not q or len(_CENTS) >= 100_000:
+        return q
+    return _CENTS.setdefault(q, q)
 
 
 def text(value: Decimal | None) -> str | None:
-    """A decimal as results text with two decimals."""
-    return None if value is None else str(cents(value))
+    """A decimal as results text with two decimals, one string object per distinct text
+    (`sys.intern`): a province's points tables repeat "12.00" a million times."""
+    return None if value is None else sys.intern(str(cents(value)))
 
 
 def percent(share) -> str:
