@@ -31,6 +31,8 @@ from pathlib import Path
 
 from .cache import code_version
 from .findings import Finding, sort_findings
+from .memory import give_back
+from .model import pack
 from .outputs import write_atomic
 from .pipeline import Source, ValidationFailed, check, compute_checked, load
 from .repository import file_digest, read_file, stat_tree
@@ -90,18 +92,19 @@ def _store_state(path: Path, state: State, links_changed: bool = True) -> None:
 
 def state_of(
     stats: dict,
-    files: dict[str, bytes | None],
+    digests: dict[str, bytes],
     rec,
     load_findings: list[Finding],
     findings: list[Finding],
     day: dt.date | None,
 ) -> State:
-    """The state of a whole load and check, done here or by the site build (`kept`).
+    """The state of a whole load and check, done here or by the site build (`kept`), from
+    every file's `file_digest`: the files' bytes can be let go before checking.
 
     A file that came while the files were read has no stats: the next run reads it again."""
-    links = links_of(rec, files, {f.path for f in load_findings})
+    links = links_of(rec, digests, {f.path for f in load_findings})
     unknown = (-1, -1, -1)
-    kept = {rel: (*stats.get(rel, unknown), file_digest(raw)) for rel, raw in files.items()}
+    kept = {rel: (*stats.get(rel, unknown), digests[rel]) for rel in digests}
     findings = [f.__dict__ for f in sort_findings(findings)]
     return State(kept, findings, day.isoformat() if day else None, links)
 
@@ -113,12 +116,16 @@ def _full(source: Source, stats: dict, as_of: dt.date | None) -> State:
     if source.cache is not None:
         source.cache.save()
     displayed = [f"{source.prefix}/{rel}" for rel in files]
+    digests = {rel: file_digest(raw) for rel, raw in files.items()}
+    del files  # the documents keep the bytes packed, to place findings
+    pack(rec)
+    give_back()
     checked = check(rec, load_findings, displayed, as_of)
     try:
         _, findings = compute_checked(checked, {}, whole=False)
     except ValidationFailed as e:
         findings = e.findings
-    return state_of(stats, files, rec, load_findings, findings, checked.as_of)
+    return state_of(stats, digests, rec, load_findings, findings, checked.as_of)
 
 
 def _changes(source: Source, state: State, stats: dict) -> tuple[dict, dict[str, bytes | None]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import zlib
 from dataclasses import dataclass
 
 from ruamel.yaml import YAML
@@ -44,7 +45,7 @@ MAX_INT_DIGITS = 15
 Path = tuple  # a path of keys and indexes into a document
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """One loaded record file: its data and where every value sits in the file.
 
@@ -57,15 +58,33 @@ class Document:
     data: dict
     raw: bytes | None = None
     _positions: dict | None = None  # Path -> (line, col), 1-based
+    _packed: bytes | None = None  # the bytes, compressed, once `pack`ed
+
+    def pack(self, memo: dict | None = None) -> None:
+        """Keep the bytes compressed until a finding needs a position: a province's files
+        are 150 MB of text that compress to a quarter, held through a whole computation.
+        `memo` (bytes -> compressed) shares one copy between two revisions' documents."""
+        if self.raw is None or self._positions is not None:
+            return
+        packed = memo.get(self.raw) if memo is not None else None
+        if packed is None:
+            packed = zlib.compress(self.raw, 1)
+            if memo is not None:
+                memo[self.raw] = packed
+        self._packed, self.raw = packed, None
+
+    def forget_bytes(self) -> None:
+        """Let the bytes go, packed or not: positions asked for later are unknown (1, 1)."""
+        self.raw = self._packed = None
 
     @property
     def positions(self) -> dict:
         if self._positions is None:
+            raw = self.raw if self._packed is None else zlib.decompress(self._packed)
             self._positions = (
-                load_bytes(self.path, self.raw, positions=True)._positions
-                if self.raw is not None
-                else {}
+                load_bytes(self.path, raw, positions=True)._positions if raw is not None else {}
             )
+            self._packed = None
         return self._positions
 
     def where(self, path: Path) -> tuple[int, int]:

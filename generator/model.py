@@ -55,6 +55,14 @@ class Records:
         return [doc for _kind, group in KINDS for doc in getattr(self, group).values()]
 
 
+def pack(*records: Records) -> None:
+    """Compress every document's bytes (`Document.pack`), once for a file several share."""
+    memo: dict[bytes, bytes] = {}
+    for rec in records:
+        for doc in rec.all_documents():
+            doc.pack(memo)
+
+
 def _file_matches_place(kind: str, place, doc: Document) -> list[Finding]:
     """The id, year and month inside a record agree with its path."""
     d, out = doc.data, []
@@ -361,7 +369,9 @@ def as_of_view(rec: Records, day: dt.date) -> tuple[Records, list[Finding]]:
         if first is not None:
             later(doc, first, "调整程序的步骤")
         if case is not None:
-            view.cases[key] = doc if first is None else Document(doc.path, case, doc.raw)
+            view.cases[key] = (
+                doc if first is None else Document(doc.path, case, doc.raw, _packed=doc._packed)
+            )
     return view, warnings
 
 

@@ -19,7 +19,8 @@ from .checks import check_records, check_results
 from .compute import compute, compute_for_checks
 from .errors import CadreError
 from .findings import Finding, error, has_errors, report, sort_findings
-from .model import Records, as_of_view, default_as_of, load_records
+from .memory import give_back
+from .model import Records, as_of_view, default_as_of, load_records, pack
 from .repository import digest, read_tree
 
 
@@ -167,6 +168,22 @@ def compute_checked(
     return results, findings
 
 
+def _checked_results(source: Source, as_of: dt.date | None) -> tuple[dict | None, list[Finding]]:
+    """Check, then compute unless there are errors. The records are let go on return,
+    before the results are stored and written: at a province's scale each is most of a
+    gigabyte."""
+    checked = check_dir(source, as_of)
+    source.forget()  # the documents hold what they need of the files' bytes
+    pack(checked.records)
+    give_back()
+    if has_errors(checked.findings):
+        return None, checked.findings
+    try:
+        return compute_checked(checked, {})
+    except ValidationFailed as e:
+        return None, e.findings
+
+
 def check_and_compute(
     source: Source, as_of: dt.date | None = None
 ) -> tuple[dict | None, list[Finding]]:
@@ -177,8 +194,7 @@ def check_and_compute(
     version, so a hit is exactly what running again would give. The results' `source` (the
     commit) is read afresh, since the same records can sit in several commits.
     """
-    files = source.files
-    records_digest = digest(files)
+    records_digest = digest(source.files)
     cache_dir = source.cache_dir
     day = as_of and as_of.isoformat()
     stem = results_path(cache_dir, records_digest, day, source.prefix) if cache_dir else None
@@ -187,13 +203,7 @@ def check_and_compute(
     if stored is not None and results is not None:
         findings = [Finding(**f) for f in stored]
     else:
-        checked = check_dir(source, as_of)
-        results, findings = None, checked.findings
-        if not has_errors(findings):
-            try:
-                results, findings = compute_checked(checked, {})
-            except ValidationFailed as e:
-                findings = e.findings
+        results, findings = _checked_results(source, as_of)
         if stem:
             store(stem, [f.__dict__ for f in findings], results)
     if results is not None:
