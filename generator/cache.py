@@ -15,7 +15,7 @@ import marshal
 from functools import cache
 from pathlib import Path
 
-from .outputs import write_atomic
+from .outputs import open_atomic, write_atomic
 
 HERE = Path(__file__).resolve().parent
 
@@ -110,9 +110,51 @@ def results_path(cache_dir: Path, records_digest: str, as_of: str | None, prefix
     return cache_dir / "results" / k
 
 
+def dump_sections(value, fh, depth: int = 2, chunk: int = 2000) -> None:
+    """Marshal `value` to a file a section at a time: a mapping key by key (to `depth`
+    levels), a long list a slice at a time. At a province's scale the whole at once would
+    be a second copy of hundreds of megabytes. `load_sections` reads it back."""
+    if depth and isinstance(value, dict):
+        marshal.dump(("dict", len(value)), fh)
+        for key, item in value.items():
+            marshal.dump(key, fh)
+            dump_sections(item, fh, depth - 1, chunk)
+    elif isinstance(value, list) and len(value) > chunk:
+        marshal.dump(("list", len(value)), fh)
+        for i in range(0, len(value), chunk):
+            marshal.dump(value[i : i + chunk], fh)
+    else:
+        marshal.dump(("value", 0), fh)
+        marshal.dump(value, fh)
+
+
+def load_sections(fh):
+    """What `dump_sections` wrote (raises EOFError, ValueError or TypeError if damaged)."""
+    kind, size = marshal.load(fh)
+    if kind == "dict":
+        out = {}
+        for _ in range(size):
+            key = marshal.load(fh)
+            out[key] = load_sections(fh)
+        return out
+    if kind == "list":
+        items: list = []
+        while len(items) < size:
+            items += marshal.load(fh)
+        if len(items) != size:
+            raise ValueError("damaged list section")
+        return items
+    if kind == "value":
+        return marshal.load(fh)
+    raise ValueError(f"unknown section {kind!r}")
+
+
 def load_stored(stem: Path, part: str):
     try:
-        return marshal.loads(stem.with_suffix(f".{part}").read_bytes())
+        if part != "results":
+            return marshal.loads(stem.with_suffix(f".{part}").read_bytes())
+        with open(stem.with_suffix(".results"), "rb") as fh:
+            return load_sections(fh)
     except (OSError, EOFError, ValueError, TypeError):
         return None
 
@@ -124,7 +166,8 @@ def store(stem: Path, findings: list[dict], results: dict | None) -> None:
         for old in sorted(folder.glob("*.findings"), key=lambda p: p.stat().st_mtime)[:-7]:
             old.unlink(missing_ok=True)
             old.with_suffix(".results").unlink(missing_ok=True)
-    write_atomic(stem.with_suffix(".results"), marshal.dumps(results))
+    with open_atomic(stem.with_suffix(".results"), binary=True) as fh:
+        dump_sections(results, fh)
     write_atomic(stem.with_suffix(".findings"), marshal.dumps(findings))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.cache import DocumentCache
+from generator.cache import DocumentCache, dump_sections, load_sections, load_stored, store
 from generator.pipeline import check_files
 from generator.repository import read_tree
 
@@ -66,3 +66,29 @@ def test_results_reused_only_for_the_same_bytes(mini_repo, cli, monkeypatch):
     assert changed != first.output
     monkeypatch.setenv("CADRE_NO_CACHE", "1")
     assert cli("compute").output == changed  # the cached run equals a run without any cache
+
+
+def test_a_store_written_in_sections_reads_back_equal(tmp_path):
+    """Results and the kept view are written a section at a time (`dump_sections`): a
+    mapping key by key, long lists in slices. What is read back is what was written."""
+    value = {
+        "postings": [{"id": f"p{i}", "year": 2025, "tags": ["a", "b"]} for i in range(5001)],
+        "site": {"units": list(range(3)), "nested": {"deep": [None, True, 1.5, "字"]}},
+        "empty": [],
+        "none": None,
+    }
+    path = tmp_path / "store"
+    with open(path, "wb") as fh:
+        dump_sections(value, fh, depth=3, chunk=1000)
+    with open(path, "rb") as fh:
+        assert load_sections(fh) == value
+
+
+def test_a_damaged_results_store_is_computed_again(tmp_path):
+    stem = tmp_path / "results" / "key"
+    store(stem, [], {"appraisals": [{"person": "x"}] * 5000, "as_of": "2025-01-01"})
+    assert load_stored(stem, "results")["as_of"] == "2025-01-01"
+    whole = stem.with_suffix(".results").read_bytes()
+    for cut in (len(whole) // 2, len(whole) - 1, 3):
+        stem.with_suffix(".results").write_bytes(whole[:cut])
+        assert load_stored(stem, "results") is None

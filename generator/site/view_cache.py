@@ -28,19 +28,19 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import marshal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import incremental
-from ..cache import code_version
+from ..cache import code_version, dump_sections, load_sections
 from ..compute import compute
 from ..findings import Finding, has_errors
-from ..model import Records, as_of_view
-from ..outputs import write_atomic
+from ..memory import give_back
+from ..model import Records, as_of_view, pack
+from ..outputs import open_atomic
 from ..pipeline import Source, ValidationFailed, check, compute_checked, load
-from ..repository import digest, digest_of, read_file, stat_tree
+from ..repository import digest_of, file_digest, read_file, stat_tree
 from ..rules.postings import KIND_ORDER
 from ..scope import Links, affected_units, grow, restrict, select
 from .project import assemble, commits_of, project
@@ -68,7 +68,8 @@ def kept_file(cache_dir: Path, prefix: str, as_of: dt.date | None) -> Path:
 
 def _load_kept(path: Path) -> Kept | None:
     try:
-        plain = marshal.loads(path.read_bytes())
+        with open(path, "rb") as fh:
+            plain = load_sections(fh)
         return Kept(plain["files"], Links.from_plain(plain["links"]), plain["day"], plain["view"])
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None  # a damaged kept view only makes this build compute everything
@@ -86,7 +87,8 @@ def _store_kept(path: Path, kept: Kept) -> None:
             for old in path.parent.iterdir():
                 if old.name != path.name:
                     old.unlink(missing_ok=True)
-        write_atomic(path, marshal.dumps(plain))
+        with open_atomic(path, binary=True) as fh:
+            dump_sections(plain, fh, depth=3)
 
 
 @dataclass
@@ -112,21 +114,26 @@ def checked_whole(source: Source, as_of: dt.date | None, results: bool = True) -
     rec, load_findings = load(files, source.prefix, source.cache)
     if source.cache is not None:
         source.cache.save()
-    checked = check(rec, load_findings, [f"{source.prefix}/{rel}" for rel in files], as_of)
+    digests = {rel: file_digest(raw) for rel, raw in files.items()}
+    displayed = [f"{source.prefix}/{rel}" for rel in files]
+    # The files' bytes serve only to place findings: a province's are 150 MB, kept
+    # compressed while checking and computing, then let go.
+    del files
+    source.forget()
+    pack(rec)
+    give_back()
+    checked = check(rec, load_findings, displayed, as_of)
     try:
         computed, findings = compute_checked(checked, {}, results)
     except ValidationFailed as e:
         computed, findings = None, e.findings
-    state = incremental.state_of(stats, files, rec, load_findings, findings, checked.as_of)
+    state = incremental.state_of(stats, digests, rec, load_findings, findings, checked.as_of)
     incremental.keep(source, as_of, state)
     if computed is None or has_errors(findings):
         raise ValidationFailed(findings)
-    facts = {"digest": digest(files), **source.commit}
-    # Checked and computed: the files' bytes served only to place findings. A province's
-    # are 150 megabytes that the view need not sit beside.
+    facts = {"digest": digest_of(digests), **source.commit}
     for doc in checked.records.all_documents():
-        doc.raw = None
-    source.forget()
+        doc.forget_bytes()
     if results:
         computed["source"] = facts
     return Whole(
@@ -253,9 +260,12 @@ def followed_view(
             return view, findings, True
     done = checked_whole(source, as_of, results=False)
     view = by_parts(done, history)
+    kept, findings = _kept(done.state, view), done.findings
+    del done  # the records: the view is all the build needs now
+    give_back()
     if path is not None:
-        _store_kept(path, _kept(done.state, view))
-    return view, done.findings, False
+        _store_kept(path, kept)
+    return view, findings, False
 
 
 def _kept(state: incremental.State, view: dict) -> Kept:
