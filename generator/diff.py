@@ -1,6 +1,6 @@
 """The reviewer's view of a change: which computed outcomes move between two revisions.
 
-`outcome_diff` compares two results dicts (and the findings of each side) and returns
+`outcome_diff` compares two sides' `outcomes` (and the findings of each side) and returns
 plain data; `to_markdown` renders it for a pull-request comment. Neither touches git: the
 CLI reads both revisions and hands the results over.
 
@@ -65,8 +65,8 @@ def _key_findings(findings: list[dict]) -> dict[tuple, dict]:
     return {(f["path"], f["rule"], f["message"], f.get("severity", "error")): f for f in findings}
 
 
-def _fmt_grade(a: dict | None) -> str | None:
-    return None if a is None else GRADE_LABELS.get(a["grade"], a["grade"])
+def _fmt_grade(grade: str | None) -> str | None:
+    return None if grade is None else GRADE_LABELS.get(grade, grade)
 
 
 def _fmt_action(a: dict) -> str:
@@ -74,60 +74,8 @@ def _fmt_action(a: dict) -> str:
     return f"{a['rule']} {a.get('label') or a['type']}（{a['effective']}起{until}）"
 
 
-def _appraisal_changes(base: list[dict], head: list[dict]) -> list[Change]:
-    old = {(a["person"], a["year"]): a for a in base}
-    new = {(a["person"], a["year"]): a for a in head}
-    out = []
-    for key in sorted(old.keys() | new.keys()):
-        a, b = old.get(key), new.get(key)
-        src = (b or a).get("sources", [None])[0]
-        person, year = key
-        if a is None or b is None or a["grade"] != b["grade"]:
-            out.append(
-                Change("grade", person, f"{year} 年度等次", _fmt_grade(a), _fmt_grade(b), src)
-            )
-        if (
-            a
-            and b
-            and (a.get("total") != b.get("total") or a.get("components") != b.get("components"))
-        ):
-            out.append(
-                Change(
-                    "score",
-                    person,
-                    f"{year} 年度总分",
-                    str(a.get("total")),
-                    str(b.get("total")),
-                    src,
-                )
-            )
-    return out
-
-
-def _action_key(a: dict) -> tuple:
-    return (a["person"], a["rule"], a["type"], a["effective"])
-
-
-def _action_changes(base: list[dict], head: list[dict]) -> list[Change]:
-    old = {_action_key(a): a for a in base}
-    new = {_action_key(a): a for a in head}
-    out = []
-    for key in sorted(old.keys() | new.keys()):
-        a, b = old.get(key), new.get(key)
-        if a is not None and b is not None and a.get("until") == b.get("until"):
-            continue
-        src = ((b or a).get("basis") or {}).get("sources", [None])
-        out.append(
-            Change(
-                "action",
-                key[0],
-                key[1],
-                _fmt_action(a) if a else None,
-                _fmt_action(b) if b else None,
-                src[0] if src else None,
-            )
-        )
-    return out
+def _first(sources) -> str | None:
+    return sources[0] if sources else None
 
 
 def _placements(selections: list[dict]) -> dict[tuple[str, str], str]:
@@ -151,47 +99,6 @@ def _winners(selections: list[dict]) -> dict[tuple[str, str, str], str]:
     return out
 
 
-def _differing(old: dict, new: dict, order=None) -> list[tuple]:
-    """(key, old value, new value) for every key whose value differs between two mappings."""
-    keys = sorted(old.keys() | new.keys(), key=order)
-    return [(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)]
-
-
-def _selection_changes(base: list[dict], head: list[dict]) -> list[Change]:
-    def source(selection_id: str) -> str:
-        return f"records/selections/{selection_id}.yaml"
-
-    placed = [
-        Change("placement", k[1], f"{k[0]} 岗位", a, b, source(k[0]))
-        for k, a, b in _differing(_placements(base), _placements(head))
-    ]
-    elected = [
-        Change("selection", None, f"{k[0]} {k[1]} {k[2]}", a, b, source(k[0]))
-        for k, a, b in _differing(_winners(base), _winners(head))
-    ]
-    return placed + elected
-
-
-def _posting_changes(base: list[dict], head: list[dict]) -> list[Change]:
-    def shown(p: dict) -> str:
-        return f"{p['title']} {p['start']}至{p['end']}"
-
-    old = {p["id"]: p for p in base}
-    new = {p["id"]: p for p in head}
-    return [
-        Change(
-            "posting",
-            None,
-            pid,
-            a and shown(a),
-            b and shown(b),
-            ((b or a).get("sources") or [None])[0],
-        )
-        for pid, a, b in _differing(old, new)
-        if (a and shown(a)) != (b and shown(b))
-    ]
-
-
 def _points_totals(points: dict) -> dict[tuple, str]:
     """Year totals per person (the points section's `people` table), with the tier reached."""
     return {
@@ -201,23 +108,128 @@ def _points_totals(points: dict) -> dict[tuple, str]:
     }
 
 
+def outcomes(results: dict) -> dict:
+    """What a reviewer compares of one side's results, each outcome by its key, as plain
+    data (`marshal` can hold it): {} for a side with nothing computed.
+
+    A policy change computes both sides of a province (`policy_change`); their whole
+    results would not fit beside their records, these do.
+    """
+    if not results:
+        return {}
+
+    def shown(p: dict) -> str:
+        return f"{p['title']} {p['start']}至{p['end']}"
+
+    return {
+        "grades": {
+            (a["person"], a["year"]): (
+                a["grade"],
+                a.get("total"),
+                a.get("components"),
+                a.get("sources", [None])[0],
+            )
+            for a in results.get("appraisals", [])
+        },
+        "actions": {
+            (a["person"], a["rule"], a["type"], a["effective"]): (
+                a.get("until"),
+                _fmt_action(a),
+                _first((a.get("basis") or {}).get("sources", [None])),
+            )
+            for a in results.get("actions", [])
+        },
+        "placements": _placements(results.get("selections", [])),
+        "winners": _winners(results.get("selections", [])),
+        "points": _points_totals(results.get("points", {})),
+        "postings": {
+            p["id"]: (shown(p), (p.get("sources") or [None])[0])
+            for p in results.get("postings", [])
+        },
+    }
+
+
+def _differing(old: dict, new: dict, order=None) -> list[tuple]:
+    """(key, old value, new value) for every key whose value differs between two mappings."""
+    keys = sorted(old.keys() | new.keys(), key=order)
+    return [(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)]
+
+
+def _appraisal_changes(old: dict, new: dict) -> list[Change]:
+    out = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        src = (b or a)[3]
+        person, year = key
+        if a is None or b is None or a[0] != b[0]:
+            out.append(
+                Change(
+                    "grade",
+                    person,
+                    f"{year} 年度等次",
+                    _fmt_grade(a and a[0]),
+                    _fmt_grade(b and b[0]),
+                    src,
+                )
+            )
+        if a and b and a[1:3] != b[1:3]:
+            out.append(Change("score", person, f"{year} 年度总分", str(a[1]), str(b[1]), src))
+    return out
+
+
+def _action_changes(old: dict, new: dict) -> list[Change]:
+    out = []
+    for key in sorted(old.keys() | new.keys()):
+        a, b = old.get(key), new.get(key)
+        if a is not None and b is not None and a[0] == b[0]:
+            continue
+        out.append(
+            Change("action", key[0], key[1], a and a[1], b and b[1], (b or a)[2]),
+        )
+    return out
+
+
+def _selection_changes(base: dict, head: dict) -> list[Change]:
+    def source(selection_id: str) -> str:
+        return f"records/selections/{selection_id}.yaml"
+
+    placed = [
+        Change("placement", k[1], f"{k[0]} 岗位", a, b, source(k[0]))
+        for k, a, b in _differing(base.get("placements", {}), head.get("placements", {}))
+    ]
+    elected = [
+        Change("selection", None, f"{k[0]} {k[1]} {k[2]}", a, b, source(k[0]))
+        for k, a, b in _differing(base.get("winners", {}), head.get("winners", {}))
+    ]
+    return placed + elected
+
+
+def _posting_changes(old: dict, new: dict) -> list[Change]:
+    return [
+        Change("posting", None, pid, a and a[0], b and b[0], (b or a)[1])
+        for pid in sorted(old.keys() | new.keys())
+        for a, b in [(old.get(pid), new.get(pid))]
+        if (a and a[0]) != (b and b[0])
+    ]
+
+
 def _points_changes(base: dict, head: dict) -> list[Change]:
     return [
         Change("points", k[0], f"{k[1]} 年度积分", a, b, None)
-        for k, a, b in _differing(_points_totals(base), _points_totals(head), order=str)
+        for k, a, b in _differing(base, head, order=str)
     ]
 
 
 def outcome_diff(
     base: dict, head: dict, base_findings: list[dict], head_findings: list[dict]
 ) -> OutcomeDiff:
-    """Everything a reviewer should see move between two revisions' results."""
+    """Everything a reviewer should see move between two revisions' `outcomes`."""
     d = OutcomeDiff()
-    d.changes += _appraisal_changes(base.get("appraisals", []), head.get("appraisals", []))
-    d.changes += _action_changes(base.get("actions", []), head.get("actions", []))
-    d.changes += _selection_changes(base.get("selections", []), head.get("selections", []))
+    d.changes += _appraisal_changes(base.get("grades", {}), head.get("grades", {}))
+    d.changes += _action_changes(base.get("actions", {}), head.get("actions", {}))
+    d.changes += _selection_changes(base, head)
     d.changes += _points_changes(base.get("points", {}), head.get("points", {}))
-    d.changes += _posting_changes(base.get("postings", []), head.get("postings", []))
+    d.changes += _posting_changes(base.get("postings", {}), head.get("postings", {}))
     old, new = _key_findings(base_findings), _key_findings(head_findings)
     d.introduced = [new[k] for k in sorted(new.keys() - old.keys())]
     d.resolved = [old[k] for k in sorted(old.keys() - new.keys())]

@@ -6,8 +6,13 @@ and computing step names the top-level policy sections it reads (`checks.CHECKS`
 `compute.STAGES`); a step moves when it reads a changed section or the output of a step
 that moved. Both revisions hold the same records but for their policy files, so a step
 that does not move gives the same output for both: it runs once, on the revision being
-reviewed, and both sides share it. The steps that move run once for each side, in two
-processes when the machine has the cores for it.
+reviewed, and both sides share it. The steps that move run once for each side, one side
+after the other, and each side keeps only its `diff.outcomes`.
+
+Both sides run in this process, not in two. A forked process would share the records'
+pages with this one only until it reads them: reading a Python object writes its
+reference count, so the fork soon holds its own copy of every record it read, and at a
+province's scale the two sides then need more memory than the machine's budget.
 
 The output is the same as checking and computing both revisions whole (the equivalence is
 tested in tests/test_policy_change.py, over an edit of every section).
@@ -16,14 +21,15 @@ tested in tests/test_policy_change.py, over an edit of every section).
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
+import marshal
 
 from .checks import CHECKS, RESULT_CHECKS
 from .compute import STAGES, assemble
+from .diff import outcomes
 from .findings import Finding, has_errors, sort_findings
+from .memory import give_back
 from .model import Records, as_of_view
+from .rules.points import compute_points
 
 EVERYTHING = None
 
@@ -77,39 +83,52 @@ def _result_checks(rec: Records, got: dict, day: dt.date, names: set[str]) -> li
     ]
 
 
-# What the worker process needs, inherited when it is forked: sending the records and the
-# shared outputs to it would cost more than computing them.
-_WORK: dict = {}
+def _run(stage, rec: Records, day: dt.date, got: dict):
+    """A step's output, less what neither the diff compares nor a later step reads: the
+    points' month tables (the diff compares year totals, the watch list reads unit-years)."""
+    if stage.name == "points":
+        return compute_points(rec, month_tables=False)
+    return stage.run(rec, day, got)
 
 
-def _own_steps(key: str) -> tuple[list[Finding], dict | None]:
+def _own_steps(
+    side: tuple, shared: dict, moved: set[str], day: dt.date, memo: dict
+) -> tuple[list[dict], bytes]:
     """One side's moved steps: its checks, then (without errors) its computing and the
-    checks of its results. Returns the side's own findings and the moved steps' outputs."""
-    rec, files, before = _WORK[key]
-    shared, moved, day, memo = _WORK["shared"], _WORK["moved"], _WORK["day"], _WORK["memo"]
+    checks of its results. Returns the side's findings and its `outcomes`, marshalled,
+    nothing more: a side's whole results at a province's scale are most of a gigabyte,
+    and its outcomes held as objects would keep pages of them from being given back."""
+    rec, files, before, source = side
     found = [f for c in CHECKS if f"check: {c.name}" in moved for f in c.run(rec, files, day, memo)]
-    if has_errors(before + shared["findings"] + found):
-        return found, None
-    got = dict(shared["got"])
-    for stage in STAGES:
-        if stage.name in moved:
-            got[stage.name] = stage.run(rec, day, got)
-    found += _result_checks(rec, got, day, moved)
-    return found, {s.name: got[s.name] for s in STAGES if s.name in moved}
+    found = before + shared["findings"] + found
+    results: dict = {}
+    if not has_errors(found):
+        got = dict(shared["got"])
+        for stage in STAGES:
+            if stage.name in moved:
+                got[stage.name] = _run(stage, rec, day, got)
+        found += _result_checks(rec, got, day, {f"results: {c.name}" for c in RESULT_CHECKS})
+        results = outcomes(assemble(got, day, source))
+        del got
+    packed = marshal.dumps(results)
+    del results
+    give_back()
+    return [f.__dict__ for f in sort_findings(found)], packed
 
 
 def both_sides(
     base, head, day: dt.date, changed: set[str] | None, memo: dict
 ) -> tuple[tuple[dict, list[dict]], tuple[dict, list[dict]]]:
-    """(results, findings) of each side (`scoped.Side`), as `scoped.scoped_results` gives
-    them for the whole records, computing each step that cannot move once for both."""
+    """(outcomes, findings) of each side (`scoped.Side`): the `diff.outcomes` of what
+    `scoped.scoped_results` gives for the whole records, computing each step that cannot
+    move once for both."""
     moved = moved_steps(changed)
     sides = {}
     for key, side in (("base", base), ("head", head)):
         rec, later = as_of_view(side.records, day)
         files = [f"{side.prefix}/{rel}" for rel in sorted(side.links.paths())]
-        sides[key] = (rec, files, side.load_findings + later)
-    rec, files, _ = sides["head"]
+        sides[key] = (rec, files, side.load_findings + later, side.source)
+    rec, files, _, _ = sides["head"]
     shared = {
         "findings": [
             f
@@ -122,41 +141,8 @@ def both_sides(
     if not has_errors(shared["findings"]):
         for stage in STAGES:
             if stage.name not in moved:
-                got[stage.name] = stage.run(rec, day, got)
+                got[stage.name] = _run(stage, rec, day, got)
     shared["got"] = got
-    _WORK.update(sides, shared=shared, moved=moved, day=day, memo=memo)
-    try:
-        own = _run_sides()
-    finally:
-        _WORK.clear()
-    out = []
-    for key, side in (("base", base), ("head", head)):
-        rec, _, before = sides[key]
-        found, moved_got = own[key]
-        findings = before + shared["findings"] + found
-        results: dict = {}
-        if moved_got is not None:
-            all_got = {**got, **moved_got}
-            findings += _result_checks(rec, all_got, day, _unmoved_result_checks(moved))
-            results = assemble(all_got, day, side.source)
-        findings = sort_findings(findings)
-        if results:
-            results["findings"] = [f.__dict__ for f in findings]
-        out.append((results, [f.__dict__ for f in findings]))
-    return out[0], out[1]
-
-
-def _unmoved_result_checks(moved: set[str]) -> set[str]:
-    return {f"results: {c.name}" for c in RESULT_CHECKS} - moved
-
-
-def _run_sides() -> dict:
-    """Both sides' moved steps: the base's in a forked process while this one does the
-    head's, on a machine with two cores or more."""
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return {key: _own_steps(key) for key in ("base", "head")}
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        base = pool.submit(_own_steps, "base")
-        head = _own_steps("head")
-        return {"base": base.result(), "head": head}
+    del rec, files, got
+    own = [_own_steps(sides.pop(key), shared, moved, day, memo) for key in ("base", "head")]
+    return tuple((marshal.loads(packed), found) for found, packed in own)

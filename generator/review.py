@@ -24,7 +24,9 @@ from pathlib import Path
 
 from . import gitstore
 from .cache import DocumentCache, load_links, store_links
-from .diff import OutcomeDiff, outcome_diff
+from .diff import OutcomeDiff, outcome_diff, outcomes
+from .memory import give_back
+from .model import pack
 from .pipeline import load
 from .policy_change import both_sides, changed_sections
 from .repository import classify
@@ -39,11 +41,27 @@ def _source(root: Path, commit: str, tree: str | None) -> dict:
     return {"digest": tree or "", "commit": info["commit"], "date": info["date"], "dirty": False}
 
 
-def _read_whole(root: Path, commit: str, tree: str | None, cache, shared: dict) -> Side:
-    """One revision loaded whole, sharing blob contents with the other side through `shared`."""
+def _read_whole(
+    root: Path,
+    commit: str,
+    tree: str | None,
+    cache,
+    shared: dict,
+    links: Links | None = None,
+    other: tuple[Links, set[str]] | None = None,
+) -> Side:
+    """One revision loaded whole, sharing blob contents with the other side through `shared`.
+
+    Its links are `links` when kept for its tree, else made from the `other` side's and
+    the paths that differ (`patched_links`), else from every file: at a province's scale
+    that last is seconds of walking every record."""
     files = gitstore.files_at(root, commit, blobs=shared.setdefault("blobs", {}))
     records, findings = load(files, PREFIX, cache, shared.setdefault("places", {}))
-    links = links_of(records, files, {f.path for f in findings})
+    if links is None and other is not None:
+        known, changed = other
+        links = patched_links(known, {rel: files[rel] for rel in changed if rel in files}, changed)
+    if links is None:
+        links = links_of(records, files, {f.path for f in findings})
     return Side(records, findings, links, _source(root, commit, tree))
 
 
@@ -87,13 +105,14 @@ def _read_scoped(
     return Side(records, findings, links, {}, (core, context))
 
 
-def _fast(
+def _known_links(
     root: Path, base: str, head: str, trees: dict, changes: list, cache
-) -> tuple[Side, Side, set[str]] | None:
-    """Both sides loaded only in scope, when the links of either revision are known; else None."""
+) -> tuple[dict[str, Links], dict[str, dict]] | None:
+    """Both sides' links, when either revision's are kept: the other's follow from the
+    change (`patched_links`). With them, each side's version of every changed file."""
     cache_dir = cache.path.parent
     stored = {}
-    for commit in (head, base):  # one side's links are enough: the other's follow from the change
+    for commit in (head, base):  # one side's links are enough
         plain = load_links(cache_dir, trees[commit]) if trees[commit] else None
         if plain is not None:
             stored[commit] = plain
@@ -111,6 +130,22 @@ def _fast(
     for commit, other in ((base, head), (head, base)):
         if commit not in links:
             links[commit] = patched_links(links[other], mine[commit], paths)
+    return links, mine
+
+
+def _fast(
+    root: Path,
+    base: str,
+    head: str,
+    trees: dict,
+    changes: list,
+    cache,
+    links: dict[str, Links],
+    mine: dict[str, dict],
+) -> tuple[Side, Side, set[str]] | None:
+    """Both sides loaded only in scope (from their `_known_links`); None when the change's
+    scope is everything."""
+    paths = {c.path for c in changes}
     units = affected_units(paths, [links[base], links[head]])
     if units is None:
         return None
@@ -145,16 +180,25 @@ def revision_diff(
     base_c, head_c = gitstore.resolve(root, base), gitstore.resolve(root, head)
     trees = {c: gitstore.tree_id(root, c) for c in (base_c, head_c)}
     changes = gitstore.changes(root, base_c, head_c) if scoped else []
-    fast = _fast(root, base_c, head_c, trees, changes, cache) if scoped and cache else None
+    known = _known_links(root, base_c, head_c, trees, changes, cache) if scoped and cache else None
+    fast = _fast(root, base_c, head_c, trees, changes, cache, *known) if known else None
     if fast is not None:
         base_side, head_side, units = fast
     else:
+        stored = known[0] if known else {}
         shared: dict = {}
-        head_side = _read_whole(root, head_c, trees[head_c], cache, shared)
-        base_side = _read_whole(root, base_c, trees[base_c], cache, shared)
+        head_side = _read_whole(root, head_c, trees[head_c], cache, shared, stored.get(head_c))
+        paths = {change.path for change in changes}
+        other = (head_side.links, paths) if scoped else None
+        base_side = _read_whole(
+            root, base_c, trees[base_c], cache, shared, stored.get(base_c), other
+        )
+        del shared  # the blobs' bytes: the documents keep them packed, for findings' lines
+        pack(base_side.records, head_side.records)
+        give_back()
         if cache is not None:
             cache.save()
-            for side in (base_side, head_side):
+            for side in (base_side, head_side) if not stored else ():  # else one is kept
                 if side.source["digest"]:
                     store_links(cache.path.parent, side.source["digest"], side.links.to_plain())
         units = (
@@ -167,13 +211,17 @@ def revision_diff(
     memo: dict = {}
     if units is None and day is not None and scoped and _policy_only(changes):
         changed = changed_sections(base_side.records, head_side.records)
-        (base_results, base_findings), (head_results, head_findings) = both_sides(
+        (base_out, base_findings), (head_out, head_findings) = both_sides(
             base_side, head_side, day, changed, memo
         )
     else:
         head_results, head_findings = scoped_results(head_side, units, day, memo)
+        head_out = outcomes(head_results)
+        del head_results
         base_results, base_findings = scoped_results(base_side, units, day, memo)
-    d = outcome_diff(base_results, head_results, base_findings, head_findings)
+        base_out = outcomes(base_results)
+        del base_results
+    d = outcome_diff(base_out, head_out, base_findings, head_findings)
     d.head_errors = [f for f in head_findings if f["severity"] == "error"]
     if d.head_errors:
         d.changes = []  # nothing is computed from records with errors: show the errors, not a diff against nothing

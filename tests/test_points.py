@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.loader import load_bytes
-from generator.pipeline import check_files
+from generator.pipeline import check_dir, check_files
 from generator.rules.points import compute_points, tier_for
 
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -209,3 +209,12 @@ def test_p1_points_in_a_unit_the_person_was_not_in_that_month_are_an_error(extra
     assert [(f.path, f.rule, f.severity) for f in findings] == (
         [(path, "unit", "error")] if outside else []
     )
+
+
+def test_without_month_tables_the_unit_and_person_years_are_the_same(demo_repo):
+    """A policy diff leaves the month tables out (`compute_points(month_tables=False)`);
+    what it compares and what the watch list reads must not change with them."""
+    rec = check_dir(demo_repo / "records").records
+    whole, lean = compute_points(rec), compute_points(rec, month_tables=False)
+    assert whole["months"] and lean["months"] == []
+    assert lean["units"] == whole["units"] and lean["people"] == whole["people"]

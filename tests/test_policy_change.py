@@ -9,7 +9,8 @@ import shutil
 import pytest
 
 from generator import checks, compute, gitstore, policy_change, review
-from generator.diff import to_json
+from generator.cache import DocumentCache
+from generator.diff import outcomes, to_json
 from generator.pipeline import check_dir, open_source
 from generator.policy_change import changed_sections, moved_steps
 from generator.review import revision_diff
@@ -110,8 +111,8 @@ QUIET = {"the title", "a new policy year", "watch threshold"}
 
 
 @pytest.mark.parametrize("name", ["watch threshold", "excellent share", "a channel removed"])
-def test_each_sides_results_are_those_of_computing_it_whole(county, name, monkeypatch):
-    """Beyond the diff: every result (the watch list too) and every finding, side by side."""
+def test_each_sides_outcomes_are_those_of_computing_it_whole(county, name, monkeypatch):
+    """Beyond the diff: every outcome the diff compares and every finding, side by side."""
     monkeypatch.setenv("CADRE_NO_CACHE", "1")
     commit_edit(county, name)
     root, shared = county, {}
@@ -122,19 +123,31 @@ def test_each_sides_results_are_those_of_computing_it_whole(county, name, monkey
     changed = changed_sections(base.records, head.records)
     ours = policy_change.both_sides(base, head, day, changed, {})
     whole = [scoped_results(side, None, day, {}) for side in (base, head)]
-    assert [ours[0], ours[1]] == whole
-    if name == "watch threshold":
-        assert ours[0][0]["watch"] != ours[1][0]["watch"]
+    assert [ours[0], ours[1]] == [(outcomes(results), found) for results, found in whole]
+    if name == "excellent share":  # 优秀 moves in every pool with enough people for it
+        assert ours[0][0]["grades"] != ours[1][0]["grades"]
     git(county, "checkout", "-q", "main")
 
 
-def test_in_one_process_the_diff_is_the_same(county, monkeypatch):
+@pytest.mark.parametrize("kept", [("main",), ("change",), ("main", "change")])
+def test_links_kept_from_an_earlier_diff_give_the_same_diff(county, kept, monkeypatch, tmp_path):
+    """The links of a side whose tree an earlier diff kept are read, not made again; the
+    other side's follow from them and the changed paths. The diff is the same either way."""
     monkeypatch.setenv("CADRE_NO_CACHE", "1")
     commit_edit(county, "excellent share")
-    two, _, _ = revision_diff(county, "main", "change", None, None)
-    monkeypatch.setattr(policy_change.os, "cpu_count", lambda: 1)
-    one, _, _ = revision_diff(county, "main", "change", None, None)
-    assert to_json(one) == to_json(two) and one.changes
+    expected, _, _ = revision_diff(county, "main", "change", None, None)
+    cache = DocumentCache(tmp_path / "cache" / "documents.marshal")
+    for commit in kept:  # what `cadre diff X X` leaves behind
+        revision_diff(county, commit, commit, None, cache)
+    trees = {gitstore.tree_id(county, c) for c in kept}
+    assert {
+        p.name.split("-")[1].split(".")[0] for p in (tmp_path / "cache/links").iterdir()
+    } == trees
+    made = []
+    real = review.links_of
+    monkeypatch.setattr(review, "links_of", lambda *a: made.append(1) or real(*a))
+    ours, _, _ = revision_diff(county, "main", "change", None, cache)
+    assert made == [] and to_json(ours) == to_json(expected) and ours.changes
     git(county, "checkout", "-q", "main")
 
 

@@ -51,8 +51,11 @@ def _strip(rows: list[dict]) -> list[dict]:
     return [{k: v for k, v in r.items() if k != "_total"} for r in rows]
 
 
-def compute_points(rec: Records) -> dict:
-    """P1: {"months": [...], "units": [...], "people": [...]} (see results.schema.json)."""
+def compute_points(rec: Records, month_tables: bool = True) -> dict:
+    """P1: {"months": [...], "units": [...], "people": [...]} (see results.schema.json).
+
+    Without `month_tables`, the month tables are left empty: a policy diff compares only the
+    year totals, and at a province's scale the month tables are most of the memory."""
     months = []
     unit_year: dict[tuple[int, str], dict[str, dict[str, Decimal]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(Decimal))
@@ -62,7 +65,7 @@ def compute_points(rec: Records) -> dict:
         lambda: defaultdict(Decimal)
     )
     person_units: dict[tuple[int, str], set[str]] = defaultdict(set)
-    person_sources: dict[tuple[int, str], list[str]] = defaultdict(list)
+    person_sources: dict[tuple[int, str], set[str]] = defaultdict(set)
     for (year, month, unit), doc in sorted(rec.points.items()):
         order = [c["id"] for c in policy_in_force(rec, year)[1]["points"]["classes"]]
         rows = []
@@ -75,18 +78,20 @@ def compute_points(rec: Records) -> dict:
                 person_year[(year, pid)][item["class"]] += dec(item["points"])
             unit_months[(year, unit, pid)] += 1
             person_units[(year, pid)].add(unit)
-            person_sources[(year, pid)].append(doc.path)
-            rows.append(_row(pid, by_class, order))
-        months.append(
-            {
-                "year": year,
-                "month": month,
-                "unit": unit,
-                "date": doc.data["date"],
-                "entries": _strip(ranked(rows)),
-                "sources": [doc.path],
-            }
-        )
+            person_sources[(year, pid)].add(doc.path)
+            if month_tables:
+                rows.append(_row(pid, by_class, order))
+        if month_tables:
+            months.append(
+                {
+                    "year": year,
+                    "month": month,
+                    "unit": unit,
+                    "date": doc.data["date"],
+                    "entries": _strip(ranked(rows)),
+                    "sources": [doc.path],
+                }
+            )
     units = []
     for (year, unit), people in sorted(unit_year.items()):
         order = [c["id"] for c in policy_in_force(rec, year)[1]["points"]["classes"]]
@@ -107,7 +112,7 @@ def compute_points(rec: Records) -> dict:
                 "classes": _row(pid, by_class, [c["id"] for c in policy["classes"]])["classes"],
                 "units": sorted(person_units[(year, pid)]),
                 "tier": tier_for(total, policy["tiers"]),
-                "sources": sorted(set(person_sources[(year, pid)])),
+                "sources": sorted(person_sources[(year, pid)]),
             }
         )
     return {"months": months, "units": units, "people": people}
