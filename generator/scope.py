@@ -31,18 +31,24 @@ PEOPLE_LISTS = ("participants", "principal_leaders", "staff")
 
 
 def people_named(data) -> set[str]:
-    """Every person id a record names: `person` fields and lists of people, at any depth."""
+    """Every person id a record names: `person` fields and lists of people, at any depth.
+
+    Walked with a stack of the mappings and lists still to visit, never calling into a
+    plain value: a province's records hold twelve million of them."""
     out: set[str] = set()
-    if isinstance(data, dict):
-        for k, v in data.items():
-            if k == "person" and isinstance(v, str):
-                out.add(v)
-            elif k in PEOPLE_LISTS and isinstance(v, list):
-                out.update(x for x in v if isinstance(x, str))
-            out |= people_named(v)
-    elif isinstance(data, list):
-        for v in data:
-            out |= people_named(v)
+    todo = [data]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "person" and isinstance(v, str):
+                    out.add(v)
+                elif k in PEOPLE_LISTS and isinstance(v, list):
+                    out.update(x for x in v if isinstance(x, str))
+                if isinstance(v, (dict, list)):
+                    todo.append(v)
+        elif isinstance(node, list):
+            todo.extend(v for v in node if isinstance(v, (dict, list)))
     return out
 
 

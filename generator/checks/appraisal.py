@@ -177,8 +177,8 @@ def check_appraisals(rec: Records, memo: dict | None = None) -> list[Finding]:
                     items_of = templates[id(tpl)] = {
                         c: {i["id"]: i for i in tpl[c]} for c in ("results", "daily")
                     }
-                found = _entry_findings(doc, n, e, policy, tpl, items_of)
-                if memo is not None:
+                found = _entry_findings(doc, n, e, policy, tpl, items_of) or ()
+                if memo is not None:  # () for the many entries without findings: one object
                     memo[key] = found
             out += found
     return out

@@ -38,7 +38,8 @@ _PEOPLE_LISTS = ("participants", "staff")
 
 
 def named_people(data, at: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    """(path, person id) for every person a record names, at any depth, in file order."""
+    """(path, person id) for every person a record names, at any depth, in file order.
+    Only mappings and lists are walked into: a plain value names no one."""
     if isinstance(data, dict):
         for key, value in data.items():
             if key == _PERSON and isinstance(value, str):
@@ -47,13 +48,14 @@ def named_people(data, at: tuple = ()) -> Iterator[tuple[tuple, str]]:
                 for n, item in enumerate(value):
                     if isinstance(item, str):
                         yield at + (key, n), item
-                    else:
+                    elif isinstance(item, (dict, list)):
                         yield from named_people(item, at + (key, n))
-            else:
+            elif isinstance(value, (dict, list)):
                 yield from named_people(value, at + (key,))
     elif isinstance(data, list):
         for n, value in enumerate(data):
-            yield from named_people(value, at + (n,))
+            if isinstance(value, (dict, list)):
+                yield from named_people(value, at + (n,))
 
 
 def in_appraisal_unit(person: dict, unit: str, year: int) -> bool:
