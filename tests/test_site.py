@@ -584,6 +584,35 @@ def test_large_pages_stay_out_of_the_search_index(built):
     assert not {loc for loc in locations if loc.startswith(("data/", "archive/2"))}
 
 
+def test_search_entries_leave_mkdocs_page_by_page_and_all_reach_the_index(
+    site_repo, tmp_path, monkeypatch
+):
+    """mkdocs's hook takes each page's search entries as the page is written, so mkdocs
+    holds none at the end (at a province's scale, gigabytes): the index it writes has no
+    entries, and the one published has every entry the hook took, each page's together."""
+    seen = {}
+    real = site_build.read_search
+
+    def spy(site_dir, drained):
+        seen["mkdocs"] = json.loads((site_dir / "search" / "search_index.json").read_bytes())
+        seen["drained"] = drained.read_bytes().splitlines()
+        return real(site_dir, drained)
+
+    monkeypatch.setattr(site_build, "read_search", spy)
+    out = tmp_path / "site"
+    assert run_build(site_repo, out).exit_code == 0
+    assert seen["mkdocs"]["docs"] == [] and seen["mkdocs"]["config"]
+    pages = [json.loads(line.partition(b"\t")[0]) for line in seen["drained"]]
+    assert len(pages) == len(set(pages)) > 5  # a line per page
+    index = json.loads((out / "search" / "search_index.json").read_bytes())
+    located = [d["location"].split("#")[0] for d in index["docs"]]
+    assert sorted(set(located)) == sorted(pages) and located == sorted(located)
+    drained = sum(
+        len(json.loads(b"[" + line.partition(b"\t")[2] + b"]")) for line in seen["drained"]
+    )
+    assert len(index["docs"]) == drained
+
+
 def test_navigation_is_short_on_every_posting_page(built):
     """Postings are not in the navigation, and pruning keeps only the top level beside them."""
     for page in (built / "postings").glob("*.html"):

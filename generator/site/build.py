@@ -24,6 +24,7 @@ import yaml
 from .. import gitstore
 from ..errors import CadreError
 from ..findings import Finding
+from ..memory import give_back
 from ..pipeline import Source
 from .feed import FEED
 from .html_blocks import lift
@@ -218,6 +219,7 @@ def run_mkdocs(
         "PYTHONHASHSEED": "0",
         "CADRE_REUSED_PAGES": str(listed),
         "CADRE_HTML_BLOCKS": str(blocks_dir(Path(config["docs_dir"]))),
+        "CADRE_SEARCH_ENTRIES": str(drained_search(work)),
     }
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
@@ -277,6 +279,11 @@ def write_docs(
     return keys, stored
 
 
+def drained_search(work: Path) -> Path:
+    """Where mkdocs's hook puts each page's search entries as the page is written."""
+    return work / "search-entries.txt"
+
+
 def blocks_dir(docs_dir: Path) -> Path:
     """Where a page's tables and charts wait for mkdocs's hook: beside the docs, never in."""
     return docs_dir.parent / "html-blocks"
@@ -294,7 +301,7 @@ def run_mkdocs_reusing(
     """Run mkdocs on the pages whose output is not stored, then put the stored ones back,
     writing the search index page by page as they come (a province's is 170 MB)."""
     run_mkdocs(config, work, site_dir, epoch, list(reused))
-    settings, built = read_search(site_dir)
+    settings, built = read_search(site_dir, drained_search(work))
     by_page = {html_path(rel): rel for rel in keys}
 
     def entries():
@@ -399,6 +406,7 @@ def build_site(
     # are gigabytes that the pages need not sit beside (the view is made without keeping them).
     view, findings = audience.view(source, as_of, changes)
     epoch = source_date_epoch(history, view["source"]["digest"])
+    del history, changes  # every file's commits: a province's are 100 MB
     counts = len(view["postings"]), sum(p["open"] for p in view["postings"])
     day = view["as_of"]
     source.forget()
@@ -425,6 +433,7 @@ def build_site(
             keys, reused = write_docs(docs_dir, audience.render(view, memo), frame, store)
             dates = audience.page_dates(view, list(keys)) if audience.page_dates else {}
             del view  # rendered: mkdocs and the search index need the memory more
+            give_back()
             run_mkdocs_reusing(config, keys, reused, work, new, epoch, store)
             if memo is not None:
                 memo.prune()

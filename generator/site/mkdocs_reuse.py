@@ -7,6 +7,10 @@
   by the environment variable CADRE_REUSED_PAGES, one docs path per line.
 - `on_page_content` puts each table and chart back in its place after Markdown (see
   `html_blocks`), from `<page>.json` in the folder CADRE_HTML_BLOCKS names.
+- `on_post_page` lets go of what mkdocs would keep of a written page until the build ends:
+  its Markdown and HTML, and its search entries, which go to the file CADRE_SEARCH_ENTRIES
+  names (`pages.read_drained` reads it back). The search plugin would otherwise hold a
+  province's whole index, then write it as one string: gigabytes at its peak.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from mkdocs.structure.files import InclusionLevel
 
 from generator.site.html_blocks import put_back
+from generator.site.pages import ascii_json, page_of
 
 
 def on_files(files, config):
@@ -39,3 +44,28 @@ def on_page_content(html, page, config, files):
         return html
     blocks = json.loads(path.read_text(encoding="utf-8"))
     return put_back(html, blocks)
+
+
+def on_post_page(output, page, config):
+    page.markdown = None
+    page.content = None
+    _drain_search(config)
+    return output
+
+
+def _drain_search(config) -> None:
+    """Move the entries the search plugin holds (this page's) to the file named by
+    CADRE_SEARCH_ENTRIES. Without that file, or without the plugin's index as this code
+    knows it, the entries stay where they are and mkdocs writes them as it always does."""
+    path = os.environ.get("CADRE_SEARCH_ENTRIES")
+    search = config.plugins.get("material/search") if path else None
+    entries = getattr(getattr(search, "search_index", None), "entries", None)
+    if not isinstance(entries, list) or not entries:
+        return
+    by_page: dict[str, list[bytes]] = {}
+    for entry in entries:
+        by_page.setdefault(page_of(entry["location"]), []).append(ascii_json(entry))
+    with open(path, "ab") as fh:
+        for where, items in by_page.items():
+            fh.write(ascii_json(where) + b"\t" + b",".join(items) + b"\n")
+    entries.clear()

@@ -113,11 +113,11 @@ class PageStore:
                 f.unlink(missing_ok=True)
 
 
-def _page_of(location: str) -> str:
+def page_of(location: str) -> str:
     return location.split("#", 1)[0]
 
 
-def _ascii_json(value) -> bytes:
+def ascii_json(value) -> bytes:
     """Compact JSON with every non-ASCII character escaped, as mkdocs writes its index."""
     return json.dumps(value, separators=(",", ":"), default=str).encode("utf-8")
 
@@ -125,9 +125,21 @@ def _ascii_json(value) -> bytes:
 _SPACE = re.compile(r"\s*")
 
 
-def read_search(site_dir: Path) -> tuple[dict, dict[str, bytes]]:
+def read_drained(path: Path) -> dict[str, bytes]:
+    """Each page's search entries as the build's hook wrote them (`mkdocs_reuse`): a line
+    per page, its path in JSON, a tab, then its entries as JSON objects joined by commas."""
+    pages: dict[str, list[bytes]] = {}
+    with open(path, "rb") as fh:
+        for line in fh:
+            page, _, entries = line.rstrip(b"\n").partition(b"\t")
+            pages.setdefault(json.loads(page), []).append(entries)
+    return {page: b",".join(entries) for page, entries in pages.items()}
+
+
+def read_search(site_dir: Path, drained: Path | None = None) -> tuple[dict, dict[str, bytes]]:
     """mkdocs's search index: its settings (every key but `docs`), and each page's entries
-    as JSON (objects joined by commas, as mkdocs wrote them).
+    as JSON (objects joined by commas, as mkdocs wrote them), with those the hook
+    `drained` from it as pages were written (`read_drained`).
 
     The entries are decoded one at a time and kept as text: a province's index is 170 MB
     of JSON, and as Python objects four times that."""
@@ -148,13 +160,17 @@ def read_search(site_dir: Path) -> tuple[dict, dict[str, bytes]]:
             i = after(i, "[")
             while text[i] != "]":
                 entry, i = decode(text, i)
-                pages.setdefault(_page_of(entry["location"]), []).append(_ascii_json(entry))
+                pages.setdefault(page_of(entry["location"]), []).append(ascii_json(entry))
                 i = after(i, ",")
             i += 1
         else:
             settings[key], i = decode(text, i)
         i = after(i, ",")
-    return settings, {page: b",".join(entries) for page, entries in pages.items()}
+    found = {page: b",".join(entries) for page, entries in pages.items()}
+    if drained is not None and drained.exists():
+        for page, entries in read_drained(drained).items():
+            found[page] = found[page] + b"," + entries if page in found else entries
+    return settings, found
 
 
 def write_search(site_dir: Path, settings: dict, pages: Iterable[bytes]) -> None:
@@ -163,7 +179,7 @@ def write_search(site_dir: Path, settings: dict, pages: Iterable[bytes]) -> None
     with open(site_dir / "search" / "search_index.json", "wb") as fh:
         fh.write(b"{")
         for key, value in settings.items():
-            fh.write(_ascii_json(key) + b":" + _ascii_json(value) + b",")
+            fh.write(ascii_json(key) + b":" + ascii_json(value) + b",")
         fh.write(b'"docs":[')
         first = True
         for entries in pages:
