@@ -220,7 +220,10 @@ def main() -> None:
         "",
         "One run of `python benchmarks/run.py`; each step in a fresh process, on the same synthetic repository "
         "(`cadre synth`). Ratio is to the floor: a bare YAML parse of every record file with PyYAML's C loader. "
-        "*Seconds* are timed inside the process, after start-up; *wall* is the whole process as a user waits for it.",
+        "*Seconds* are timed inside the process, after start-up; *wall* is the whole process as a user waits for it. "
+        "*Peak memory* is the whole process tree's: the largest sum, sampled every 50 ms, of the proportional set "
+        "size of the command and every process under it (the loader's workers, git, mkdocs), or the command's own "
+        "high-water mark if higher (`benchmarks/measure.py`). The floor and the one-file load count their own process only.",
         "",
     ]
     for people in sizes:
