@@ -132,7 +132,10 @@ class Stage:
 
 
 def _appraisals(rec: Records, as_of: dt.date, got: dict):
-    appraisals, alerts = compute_appraisals(rec, as_of, got["handling"].forced_grades)
+    """`got` may hold a `scores` memo, which a policy diff shares between its two sides
+    (see `scoring._entries`)."""
+    forced = got["handling"].forced_grades
+    appraisals, alerts = compute_appraisals(rec, as_of, forced, got.get("scores"))
     return _order(appraisals, "year", "unit", "pool", "rank", "person"), alerts
 
 
@@ -222,10 +225,15 @@ def run_stages(
     return got
 
 
+def actions_of(got: dict) -> list[dict]:
+    """Every step's actions, in the order the steps run (`assemble` sorts them)."""
+    return got["handling"].actions + got["cases"][0] + got["consequences"][0] + got["tenure"][0]
+
+
 def assemble(got: dict, as_of: dt.date, source: dict) -> dict:
     """The results from every step's output."""
     handled = got["handling"]
-    actions = handled.actions + got["cases"][0] + got["consequences"][0] + got["tenure"][0]
+    actions = actions_of(got)
     alerts = (
         handled.alerts
         + got["cases"][1]

@@ -99,7 +99,7 @@ def _winners(selections: list[dict]) -> dict[tuple[str, str, str], str]:
     return out
 
 
-def _points_totals(points: dict) -> dict[tuple, str]:
+def points_totals(points: dict) -> dict[tuple, str]:
     """Year totals per person (the points section's `people` table), with the tier reached."""
     return {
         (row["person"], row["year"]): str(row["total"])
@@ -141,7 +141,7 @@ def outcomes(results: dict) -> dict:
         },
         "placements": _placements(results.get("selections", [])),
         "winners": _winners(results.get("selections", [])),
-        "points": _points_totals(results.get("points", {})),
+        "points": points_totals(results.get("points", {})),
         "postings": {
             p["id"]: (shown(p), (p.get("sources") or [None])[0])
             for p in results.get("postings", [])

@@ -24,12 +24,13 @@ import datetime as dt
 import marshal
 
 from .checks import CHECKS, RESULT_CHECKS
-from .compute import STAGES, assemble
-from .diff import outcomes
+from .compute import STAGES, actions_of
+from .diff import outcomes, points_totals
 from .findings import Finding, has_errors, sort_findings
 from .memory import give_back
 from .model import Records, as_of_view
 from .rules.points import compute_points
+from .scope import Links
 
 EVERYTHING = None
 
@@ -91,6 +92,18 @@ def _run(stage, rec: Records, day: dt.date, got: dict):
     return stage.run(rec, day, got)
 
 
+def _compared(got: dict) -> dict:
+    """What `diff.outcomes` reads of the results, from the steps' outputs: `assemble` less
+    the alerts and the order, which no outcome depends on (an action's key names it)."""
+    return {
+        "appraisals": got["appraisals"][0],
+        "actions": actions_of(got),
+        "selections": got["selections"][0],
+        "points": got["points"],
+        "postings": got["postings"],
+    }
+
+
 def _own_steps(
     side: tuple, shared: dict, moved: set[str], day: dt.date, memo: dict
 ) -> tuple[list[dict], bytes]:
@@ -98,7 +111,7 @@ def _own_steps(
     checks of its results. Returns the side's findings and its `outcomes`, marshalled,
     nothing more: a side's whole results at a province's scale are most of a gigabyte,
     and its outcomes held as objects would keep pages of them from being given back."""
-    rec, files, before, source = side
+    rec, files, before = side
     found = [f for c in CHECKS if f"check: {c.name}" in moved for f in c.run(rec, files, day, memo)]
     found = before + shared["findings"] + found
     results: dict = {}
@@ -108,7 +121,7 @@ def _own_steps(
             if stage.name in moved:
                 got[stage.name] = _run(stage, rec, day, got)
         found += _result_checks(rec, got, day, {f"results: {c.name}" for c in RESULT_CHECKS})
-        results = outcomes(assemble(got, day, source))
+        results = outcomes(_compared(got))
         del got
     packed = marshal.dumps(results)
     del results
@@ -121,14 +134,20 @@ def both_sides(
 ) -> tuple[tuple[dict, list[dict]], tuple[dict, list[dict]]]:
     """(outcomes, findings) of each side (`scoped.Side`): the `diff.outcomes` of what
     `scoped.scoped_results` gives for the whole records, computing each step that cannot
-    move once for both."""
+    move once for both.
+
+    The sides' links are emptied once their file lists are taken: the caller has used
+    them for the scope, and a province's are 70 MB a side that the steps would sit beside.
+    """
     moved = moved_steps(changed)
     sides = {}
     for key, side in (("base", base), ("head", head)):
         rec, later = as_of_view(side.records, day)
         files = [f"{side.prefix}/{rel}" for rel in sorted(side.links.paths())]
-        sides[key] = (rec, files, side.load_findings + later, side.source)
-    rec, files, _, _ = sides["head"]
+        sides[key] = (rec, files, side.load_findings + later)
+    base.links = head.links = Links()
+    give_back()
+    rec, files, _ = sides["head"]
     shared = {
         "findings": [
             f
@@ -142,7 +161,19 @@ def both_sides(
         for stage in STAGES:
             if stage.name not in moved:
                 got[stage.name] = _run(stage, rec, day, got)
+    got["scores"] = {}  # each appraisal entry's scores, for the other side (`_appraisals`)
+    totals = None
+    if "points" in got:  # unmoved: both sides' year totals are these; no step reads the rest
+        totals = points_totals(got["points"])
+        got["points"] = {**got["points"], "people": []}  # the watch list reads unit-years
+        give_back()
     shared["got"] = got
     del rec, files, got
     own = [_own_steps(sides.pop(key), shared, moved, day, memo) for key in ("base", "head")]
-    return tuple((marshal.loads(packed), found) for found, packed in own)
+    out = []
+    for found, packed in own:
+        results = marshal.loads(packed)
+        if results and totals is not None:
+            results["points"] = totals
+        out.append((results, found))
+    return out[0], out[1]

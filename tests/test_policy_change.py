@@ -14,6 +14,7 @@ from generator.diff import outcomes, to_json
 from generator.pipeline import check_dir, open_source
 from generator.policy_change import changed_sections, moved_steps
 from generator.review import revision_diff
+from generator.rules import scoring
 from generator.scoped import scoped_results
 from tests.conftest import git
 
@@ -247,3 +248,21 @@ def test_every_step_reads_only_the_sections_it_names(demo_repo, where, monkeypat
     for check in checks.RESULT_CHECKS:
         read = reads_of(lambda c=check: c.run(rec, results, day))
         assert read <= check.reads, (check.name, read - check.reads)
+
+
+def test_a_grading_change_scores_each_entry_once(county, monkeypatch, tmp_path):
+    """The share of 优秀 moves grades, not scores: the second side takes the first side's
+    scores of every entry it shares (`scoring._entries`), so each is scored once, not twice."""
+    monkeypatch.setenv("CADRE_NO_CACHE", "1")
+    commit_edit(county, "excellent share")
+    scored = []
+    real = scoring._scores
+    monkeypatch.setattr(scoring, "_scores", lambda e, p: scored.append(1) or real(e, p))
+    checked = check_dir(county / "records")
+    compute.compute(checked.records, checked.as_of, {})  # one revision: each entry scored once
+    once = len(scored)
+    scored.clear()
+    cache = DocumentCache(tmp_path / "documents.marshal")  # both sides share what they load
+    d, _, _ = revision_diff(county, "main", "change", None, cache)
+    assert d.changes and once > 0 and len(scored) == once
+    git(county, "checkout", "-q", "main")

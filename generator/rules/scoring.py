@@ -261,8 +261,27 @@ def pool_key(grading: dict, unit: str, category: str) -> str:
     return "/".join(parts[p] for p in ("unit", "category") if p in grading["pool"])
 
 
-def _entries(rec: Records, as_of: dt.date, forced_grades: dict) -> list[_Entry]:
-    """Scores of every appraisal entry posted by `as_of` (a later record is not decided yet)."""
+def _scores(e: dict, policy: dict) -> tuple:
+    """A1, A2: an entry's component scores and total (None for an incomplete democratic part)."""
+    results, daily = component_score(e["results"]), component_score(e["daily"])
+    democratic = democratic_score(e["democratic"], policy["democratic"])
+    if democratic is None:
+        return results, daily, None, None
+    components = {"results": results, "daily": daily, "democratic": democratic}
+    return results, daily, democratic, total_score(components, policy["weights"])
+
+
+def _entries(
+    rec: Records, as_of: dt.date, forced_grades: dict, scores: dict | None = None
+) -> list[_Entry]:
+    """Scores of every appraisal entry posted by `as_of` (a later record is not decided yet).
+
+    `scores` (optional) passes each entry's scores to another revision of the same records:
+    an entry and the parameters its scores read, unchanged, give the same scores (a policy
+    diff moving only the grading need not score a province twice). Scores found there are
+    taken out, so the memo empties as the second revision reads it. The entry itself is
+    kept beside its scores, so that its id cannot be taken by another while the memo lives.
+    """
     out = []
     for (year, unit), doc in sorted(rec.appraisals.items()):
         date = parse_date(doc.data["date"])
@@ -270,6 +289,7 @@ def _entries(rec: Records, as_of: dt.date, forced_grades: dict) -> list[_Entry]:
             continue
         policy = policy_in_force(rec, year)[1]
         grading = policy["grading"]
+        read = repr((policy["democratic"], policy["weights"])) if scores is not None else ""
         for n, e in enumerate(doc.data["entries"]):
             person = rec.people[e["person"]].data
             category = appraised_category(person, year, grading.get("category_at", "year_end"))
@@ -283,16 +303,14 @@ def _entries(rec: Records, as_of: dt.date, forced_grades: dict) -> list[_Entry]:
                 m.ungraded = e["ungraded"]["reason"]
                 out.append(entry)
                 continue
-            m.results = component_score(e["results"])
-            m.daily = component_score(e["daily"])
-            m.democratic = democratic_score(e["democratic"], policy["democratic"])
+            kept = scores.pop((id(e), read), None) if scores is not None else None
+            if kept is None or kept[0] is not e:
+                kept = (e, *_scores(e, policy))
+                if scores is not None:
+                    scores[(id(e), read)] = kept
+            m.results, m.daily, m.democratic, m.total = kept[1:]
             if m.democratic is None:
                 m.ungraded = "incomplete"  # the check stage reports it; nothing is posted then
-            else:
-                m.total = total_score(
-                    {"results": m.results, "daily": m.daily, "democratic": m.democratic},
-                    policy["weights"],
-                )
             entry.months_in_post = months_in_post(person["history"], year)
             if not m.ungraded and entry.months_in_post < grading["min_months_in_post"]:
                 m.ungraded = "short_tenure"
@@ -359,7 +377,10 @@ def _tie_alerts(entries: dict[str, _Entry], people: list[str], slots: int) -> li
 
 
 def compute_appraisals(
-    rec: Records, as_of: dt.date, forced_grades: dict[tuple[str, int], list[dict]]
+    rec: Records,
+    as_of: dt.date,
+    forced_grades: dict[tuple[str, int], list[dict]],
+    scores: dict | None = None,
 ) -> tuple[list[dict], list[dict]]:
     """A1-A3 for every appraisal posted by `as_of`: (appraisals, alerts).
 
@@ -368,10 +389,10 @@ def compute_appraisals(
     `min_months_in_post` whole months in any post that year. A forced grade (F3, F5)
     overrides these, since the finding is what settles the year. Forced grades for a person
     and year with no appraisal entry wait for the entry: the year's appraisal may not be
-    held yet.
+    held yet. `scores`: see `_entries`.
     """
     pools: dict[tuple[int, str], list[_Entry]] = defaultdict(list)
-    for entry in _entries(rec, as_of, forced_grades):
+    for entry in _entries(rec, as_of, forced_grades, scores):
         pools[(entry.year, entry.pool)].append(entry)
     appraisals, alerts = [], []
     for (year, _), group in sorted(pools.items()):
