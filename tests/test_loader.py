@@ -78,3 +78,22 @@ def test_files_loaded_on_every_core_in_small_chunks_are_those_loaded_in_one_proc
     assert many == one
     assert [f.text() for f in many_findings] == [f.text() for f in one_findings]
     assert any("broken.yaml" in f.path for f in many_findings)
+
+
+def test_a_packed_document_places_a_value_where_the_file_has_it():
+    """Once loaded, a document keeps its bytes compressed (`Document.pack`); a finding
+    asked for later is placed on the same line and column as from the bytes themselves."""
+    raw = b"id: hexi\nentries:\n  - person: wang-fang\n    grade: competent\n"
+    plain, packed = load_bytes("f.yaml", raw), load_bytes("f.yaml", raw)
+    packed.pack()
+    assert packed.raw is None and packed.data == plain.data
+    # line 3 is "  - person: wang-fang": the value starts in column 13
+    assert (
+        packed.where(("entries", 0, "person")) == plain.where(("entries", 0, "person")) == (3, 13)
+    )
+    assert packed.key_where(("entries", 0, "grade")) == (4, 5)
+    packed.forget_bytes()
+    assert packed.where(("entries", 0, "grade")) == (4, 12)  # positions once read are kept
+    gone = load_bytes("f.yaml", raw)
+    gone.forget_bytes()
+    assert gone.where(("entries", 0, "person")) == (1, 1)  # nothing left to place it by
