@@ -100,10 +100,11 @@ def _winners(selections: list[dict]) -> dict[tuple[str, str, str], str]:
 
 
 def points_totals(points: dict) -> dict[tuple, str]:
-    """Year totals per person (the points section's `people` table), with the tier reached."""
+    """Year totals per person (the points section's `people` table), with the name of the
+    tier reached."""
     return {
         (row["person"], row["year"]): str(row["total"])
-        + (f"（{row['tier']}）" if row.get("tier") else "")
+        + (f"（{row['tier']['name']}）" if row.get("tier") else "")
         for row in points.get("people", [])
     }
 

@@ -10,7 +10,7 @@ import pytest
 
 from generator import checks, compute, gitstore, policy_change, review
 from generator.cache import DocumentCache
-from generator.diff import outcomes, to_json
+from generator.diff import outcome_diff, outcomes, to_json
 from generator.pipeline import check_dir, open_source
 from generator.policy_change import changed_sections, moved_steps
 from generator.review import revision_diff
@@ -266,3 +266,17 @@ def test_a_grading_change_scores_each_entry_once(county, monkeypatch, tmp_path):
     d, _, _ = revision_diff(county, "main", "change", None, cache)
     assert d.changes and once > 0 and len(scored) == once
     git(county, "checkout", "-q", "main")
+
+
+def test_a_points_change_shows_the_total_and_the_name_of_the_tier():
+    """The reviewer reads "25.00（年度积分二等奖）", the tier as the policy names it."""
+    silver = {"id": "silver", "name": "年度积分二等奖", "kind": "reward"}
+
+    def side(total: str, tier) -> dict:
+        row = {"person": "wang-fang", "year": 2025, "total": total, "tier": tier}
+        return outcomes({"points": {"people": [row]}})
+
+    d = outcome_diff(side("18.00", None), side("25.00", silver), [], [])
+    assert [(c.kind, c.person, c.what, c.old, c.new) for c in d.changes] == [
+        ("points", "wang-fang", "2025 年度积分", "18.00", "25.00（年度积分二等奖）")
+    ]
